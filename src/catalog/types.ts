@@ -1,0 +1,117 @@
+/**
+ * The catalog is a registry of modules, one file each. A module says what it
+ * is (summary, chart pin, layer), what it needs from the spec (its settings
+ * schema, volumes, ports, exposure) and how it renders: chart values and any
+ * raw manifests. Modules never choose a layout (Flux, Argo CD or plain Helm):
+ * the layouts in src/render arrange what modules return.
+ */
+import type { z } from 'zod';
+import type { LabModel, ComponentInstance, Exposure, ResourcesModel } from '../model/types.js';
+import type { K8sObject } from '../lib/k8s.js';
+
+/** Deployment order. Flux Kustomizations and Argo CD sync waves follow it. */
+export const LAYERS = ['namespaces', 'crds', 'storage', 'networking', 'certificates', 'ingress', 'observability', 'apps'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** Where each layer lives in the plain-Helm (seed 001) layout. */
+export const LAYER_FOLDER: Record<Layer, 'infrastructure' | 'monitoring' | 'applications'> = {
+  namespaces: 'infrastructure',
+  crds: 'infrastructure',
+  storage: 'infrastructure',
+  networking: 'infrastructure',
+  certificates: 'infrastructure',
+  ingress: 'infrastructure',
+  observability: 'monitoring',
+  apps: 'applications',
+};
+
+export interface ChartRef {
+  /** Helm repository URL (`helm repo add` URL). */
+  repo: string;
+  /** Short repository name (HelmRepository name, `helm repo add` alias). */
+  repoName: string;
+  chart: string;
+  /** A version that exists in the repository's index. */
+  version: string;
+  /** Where the pin was checked (docs/research/*.md). */
+  evidence: string;
+}
+
+export interface Manifest {
+  object: K8sObject;
+  /** File base name inside the component directory, without `.yaml` (seed 001 names: ip-pool, cluster-issuer). */
+  file: string;
+  /** A custom resource whose CRD the component's chart installs: applied once the chart is ready. */
+  needsCrds?: boolean;
+}
+
+export interface ModuleOutput {
+  /** Helm values for the module's chart (omit for modules without a chart). */
+  values?: Record<string, unknown>;
+  manifests: Manifest[];
+}
+
+export interface VolumeTrait {
+  name: string;
+  size: string;
+  mountPath: string;
+  accessMode?: 'ReadWriteOnce' | 'ReadWriteMany';
+}
+
+/** What an app module declares for the stages around it. */
+export interface AppTraits {
+  /** Default exposure when the spec does not say. */
+  expose: Exposure;
+  /** The Service and port an ingress routes to; absent for apps without a web UI. */
+  web?: { service: (app: string) => string; port: number };
+  volumes: VolumeTrait[];
+  resources: ResourcesModel;
+  replicas: number;
+  /** Outbound internet access the app needs (model downloads, webhooks). */
+  egressInternet?: boolean;
+}
+
+export interface PlatformInstance {
+  /** Component id; default: the module name. */
+  id?: string;
+  /** Directory name in layouts; default: the module's `dir`. */
+  dir?: string;
+  config?: unknown;
+  /** Ingress host (subdomain) for the component's UI, when it has one and an ingress exists. */
+  host?: string;
+  dependsOn?: string[];
+  /** Whether this instance deploys the module's chart (default true when the module has one). */
+  chart?: boolean;
+}
+
+export interface RenderContext<C> {
+  lab: LabModel;
+  component: ComponentInstance;
+  config: C;
+}
+
+export interface CatalogModule<C = any> {
+  name: string;
+  kind: 'platform' | 'app';
+  /** One line: what it is. */
+  summary: string;
+  layer: Layer;
+  /** Short directory name (seed 001: nfs, metallb, prometheus, loki). */
+  dir: string;
+  /** Default namespace for platform components. */
+  namespace?: string;
+  chart?: ChartRef;
+  /** Settings schema for `apps[i].config` (app modules) or instance config. */
+  config?: z.ZodType<C>;
+  /** App modules: traits for the stages around them, given the app's settings. */
+  app?: (config: C) => AppTraits;
+  /** Platform modules: the instances the lab implies (none = not deployed). */
+  instances?(lab: LabModel): PlatformInstance[];
+  /** For UIs exposed through the ingress: the Service and port. */
+  web?: { service: (id: string) => string; port: number };
+  render(ctx: RenderContext<C>): ModuleOutput;
+}
+
+export function defineModule<C>(m: CatalogModule<C>): CatalogModule<C> {
+  return m;
+}

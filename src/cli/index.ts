@@ -1,0 +1,81 @@
+/**
+ * The CLI entry: parse argv, run one command handler, map the result to an
+ * exit code. Handlers are imported lazily so `hearth --version` stays fast.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ExitError, type ExitCode } from './output.js';
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+export function createProgram(setCode: (c: ExitCode) => void): Command {
+  const program = new Command('hearth')
+    .description('Homelab as code: one typed lab spec → a deployable GitOps repository.')
+    .version(version(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  const run = (p: Promise<ExitCode>) => p.then(setCode);
+
+  program
+    .command('init')
+    .description('write a starter hearth.yaml (or an example lab) and its JSON Schema')
+    .argument('[dir]', 'directory to write into', '.')
+    .option('--example <name>', 'start from one of the examples (e.g. 001-k3s-synology)')
+    .option('--force', 'replace an existing hearth.yaml')
+    .action((dir: string, opts) => run(import('./commands/init.js').then((m) => m.init(dir, opts))));
+
+  program
+    .command('validate')
+    .description('check a lab spec and report every problem at once (exit 2 on errors)')
+    .argument('[lab]', 'hearth.yaml, hearth.config.ts, or a directory holding one', '.')
+    .option('--json', 'print the result as JSON')
+    .action((lab: string, opts) => run(import('./commands/validate.js').then((m) => m.validate(lab, opts))));
+
+  program
+    .command('build')
+    .description('render the lab into a deployable repository (Flux, Argo CD or plain Helm)')
+    .argument('[lab]', 'hearth.yaml, hearth.config.ts, or a directory holding one', '.')
+    .option('-o, --out <dir>', 'output directory (default: out/ beside the spec)')
+    .option('--force', 'overwrite generated files that were edited by hand')
+    .option('--dry-run', 'report what would change without writing')
+    .option('--json', 'print the result as JSON')
+    .action((lab: string, opts) => run(import('./commands/build.js').then((m) => m.build(lab, opts))));
+
+  program
+    .command('explain')
+    .description('print the resolved model: defaults filled in, components, values')
+    .argument('[lab]', 'hearth.yaml, hearth.config.ts, or a directory holding one', '.')
+    .option('--json', 'print JSON instead of YAML')
+    .action((lab: string, opts) => run(import('./commands/explain.js').then((m) => m.explain(lab, opts))));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of hearth.yaml (for editors)')
+    .action(() => run(import('./commands/schema.js').then((m) => m.schema())));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<ExitCode> {
+  let code: ExitCode = 0;
+  const program = createProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; usage errors exit 2 (commander printed the message).
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof ExitError) {
+      process.stderr.write(`hearth: ${e.message}\n`);
+      return e.code;
+    }
+    const err = e as Error;
+    process.stderr.write(`hearth: internal error: ${err?.message ?? String(e)}\nThis is a bug in hearth; please report it with the command you ran${process.env.HEARTH_DEBUG ? '' : ' (set HEARTH_DEBUG=1 for details)'}.\n`);
+    if (process.env.HEARTH_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+    return 2;
+  }
+}

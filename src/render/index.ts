@@ -1,0 +1,34 @@
+/**
+ * Render stage: model → files. Components are rendered once and handed to
+ * the layout the spec's GitOps engine selects. Pure: returns data.
+ */
+import type { LabModel } from '../model/types.js';
+import { renderComponents } from './components.js';
+import { renderFlux } from './layouts/flux.js';
+import { renderArgoCd } from './layouts/argocd.js';
+import { renderHelm } from './layouts/helm.js';
+import type { RenderedFile } from './files.js';
+import type { RenderedComponent } from './components.js';
+
+export type Layout = (lab: LabModel, components: RenderedComponent[]) => RenderedFile[];
+
+export const layouts = {
+  flux: renderFlux,
+  argocd: renderArgoCd,
+  none: renderHelm,
+} satisfies Record<LabModel['gitops']['engine'], Layout>;
+
+export function renderLab(lab: LabModel): RenderedFile[] {
+  const components = renderComponents(lab);
+  const files = layouts[lab.gitops.engine](lab, components);
+  const seen = new Set<string>();
+  for (const f of files) {
+    if (seen.has(f.path)) throw new Error(`internal: two rendered files share the path ${f.path}`);
+    seen.add(f.path);
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export type { RenderedFile } from './files.js';
+export type { RenderedComponent } from './components.js';
+export { renderComponents } from './components.js';

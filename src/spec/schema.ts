@@ -1,0 +1,459 @@
+/**
+ * The lab spec, written once with zod. Everything else derives from it: the
+ * TypeScript types `defineLab()` checks, the JSON Schema `hearth schema`
+ * prints for editors, and the first validation pass of `hearth validate`.
+ *
+ * Shape: one lab = the machines (hosts, nodes), at most one Kubernetes
+ * cluster, the platform around it (network, ingress, tls, remote access,
+ * storage, gitops, observability), the workloads (namespaces, apps) and the
+ * paper trail (requirements, decisions). Later stages add their own blocks
+ * (backups, secrets) beside these without changing them.
+ */
+import { z } from 'zod';
+import { BYTES_RE, CPU_RE } from '../lib/quantity.js';
+
+/** DNS-1123 label: what Kubernetes accepts for most object names. */
+export const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const name = z
+  .string()
+  .max(63)
+  .regex(NAME_RE)
+  .describe('A lowercase DNS-1123 label: a-z, 0-9 and "-", starting and ending with a letter or digit, at most 63 characters.');
+
+const ipv4 = z
+  .string()
+  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/)
+  .describe('An IPv4 address such as 192.168.2.20.');
+
+const cidr = z
+  .string()
+  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12][0-9]|3[0-2])$/)
+  .describe('An IPv4 network in CIDR notation such as 192.168.2.0/24.');
+
+const bytes = z.string().regex(BYTES_RE).describe('A size as a Kubernetes quantity: 512Mi, 8Gi, 2Ti.');
+const cpu = z
+  .union([z.number().positive(), z.string().regex(CPU_RE)])
+  .describe('CPU cores: 4, 0.5 or 500m.');
+
+const domainName = z
+  .string()
+  .max(253)
+  .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/)
+  .describe('A DNS domain such as home.example.com.');
+
+const labels = z.record(z.string(), z.string()).describe('Kubernetes labels.');
+
+/**
+ * A reference to a value held in a Kubernetes Secret: hearth never takes a
+ * secret value in the spec, only where to find it.
+ */
+export const SecretRef = z
+  .strictObject({
+    secret: name.describe('Name of the Secret (in the namespace of the component that reads it).'),
+    key: z.string().min(1).max(253).describe('Key inside the Secret.'),
+  })
+  .describe('Where a secret value lives: a Secret name and key. Values never appear in the spec.');
+
+const Gpu = z.strictObject({
+  vendor: z.enum(['nvidia', 'amd', 'intel', 'apple']).describe('GPU vendor.'),
+  model: z.string().optional().describe('Model, e.g. "RTX 3060".'),
+  count: z.number().int().positive().default(1).describe('Number of GPUs.'),
+});
+
+const Disk = z.strictObject({
+  name: name,
+  size: bytes,
+  type: z.enum(['nvme', 'ssd', 'hdd']).default('ssd'),
+  description: z.string().optional(),
+});
+
+const StorageTier = z.strictObject({
+  name: name.describe('Tier name, e.g. "nvme" or "raid" (seed 002).'),
+  path: z.string().startsWith('/').describe('Mount point or share path on the host.'),
+  size: bytes.optional(),
+  media: z.enum(['nvme', 'ssd', 'hdd', 'mixed']).optional(),
+  redundancy: z.enum(['none', 'mirror', 'raid5', 'raid6', 'raid10', 'raidz1', 'raidz2', 'shr', 'shr2']).optional(),
+  description: z.string().optional(),
+});
+
+export const Host = z
+  .strictObject({
+    name: name,
+    role: z.enum(['hypervisor', 'nas', 'bare-metal', 'workstation']).describe('What the machine is in the lab.'),
+    platform: z
+      .enum(['proxmox', 'synology', 'truenas', 'unraid', 'macos', 'linux', 'talos', 'other'])
+      .optional()
+      .describe('Operating system or appliance.'),
+    model: z.string().optional().describe('Hardware model, e.g. "DS920+" or "Mac Mini M4".'),
+    cpu: z.number().int().positive().describe('CPU threads available to workloads.'),
+    memory: bytes.describe('Memory available to workloads, e.g. 53Gi.'),
+    ip: ipv4.optional(),
+    disks: z.array(Disk).default([]),
+    storage: z.array(StorageTier).default([]).describe('Storage tiers or shares the host offers (mount points, NFS exports).'),
+    gpu: Gpu.optional(),
+    description: z.string().optional(),
+  })
+  .describe('A physical machine: hypervisor, NAS, bare-metal node or workstation.');
+
+export const Node = z
+  .strictObject({
+    name: name.describe('Hostname; also the Kubernetes node name.'),
+    kind: z.enum(['vm', 'lxc', 'bare-metal']).describe('How the node runs on its host.'),
+    host: name.describe('The host it runs on (for bare-metal: the host it is).'),
+    cpu: z.number().int().positive().describe('vCPUs allocated.'),
+    memory: bytes.describe('Memory allocated.'),
+    disk: bytes.optional().describe('System disk size.'),
+    ip: ipv4,
+    gpu: Gpu.optional().describe('A GPU passed through to this node.'),
+    labels: labels.default({}),
+    taints: z
+      .array(z.string().regex(/^[A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/))
+      .default([])
+      .describe('Taints as key=value:Effect.'),
+    description: z.string().optional(),
+  })
+  .describe('A machine that runs workloads: a VM or LXC on a host, or the host itself.');
+
+export const Cluster = z
+  .strictObject({
+    name: name.describe('Cluster name; the Flux layout writes clusters/<name>/.'),
+    distribution: z.enum(['k3s', 'talos']),
+    version: z.string().optional().describe('Kubernetes / distribution version, e.g. v1.31.4+k3s1.'),
+    controlPlane: z.array(name).min(1).describe('Nodes running the control plane.'),
+    workers: z.array(name).default([]).describe('Worker nodes.'),
+    datastore: z
+      .strictObject({
+        type: z.enum(['embedded-etcd', 'sqlite', 'external-postgres']).default('embedded-etcd'),
+        endpoint: z.string().optional().describe('For external-postgres: host:port of the database.'),
+      })
+      .default({ type: 'embedded-etcd' })
+      .describe('Where cluster state lives.'),
+    cni: z.enum(['flannel', 'cilium', 'calico']).optional().describe('Pod network. Default: flannel.'),
+    vip: ipv4.optional().describe('Virtual IP for the API server (Talos VIP, kube-vip).'),
+    apiServer: z
+      .strictObject({
+        exposure: z.enum(['lan', 'vpn', 'public']).default('lan').describe('Who can reach the Kubernetes API.'),
+      })
+      .default({ exposure: 'lan' }),
+    podCidr: cidr.optional(),
+    serviceCidr: cidr.optional(),
+  })
+  .describe('The Kubernetes cluster.');
+
+const Vlan = z.strictObject({
+  id: z.number().int().min(1).max(4094),
+  name: name,
+  cidr: cidr.optional(),
+  description: z.string().optional(),
+});
+
+export const Network = z
+  .strictObject({
+    cidr: cidr.describe('The lab LAN.'),
+    gateway: ipv4,
+    dns: z
+      .strictObject({
+        servers: z.array(ipv4).default([]),
+        provider: z.enum(['router', 'nextdns', 'pihole', 'adguard', 'cloudflare', 'other']).optional(),
+      })
+      .default({ servers: [] }),
+    vlans: z.array(Vlan).default([]),
+    loadBalancer: z
+      .strictObject({
+        provider: z.enum(['metallb']).default('metallb'),
+        mode: z.enum(['l2', 'bgp']).default('l2'),
+        pool: z
+          .string()
+          .describe('Addresses handed to LoadBalancer services: a range "192.168.2.100-192.168.2.120" or a CIDR.'),
+        bgp: z
+          .strictObject({
+            myAsn: z.number().int().positive(),
+            peers: z.array(z.strictObject({ address: ipv4, asn: z.number().int().positive() })).min(1),
+          })
+          .optional(),
+      })
+      .optional(),
+    policy: z
+      .enum(['default-deny', 'allow-all'])
+      .default('default-deny')
+      .describe('NetworkPolicy stance for app namespaces: default-deny plus allows derived from dependencies, or none.'),
+  })
+  .describe('The lab network.');
+
+export const Ingress = z
+  .strictObject({
+    controller: z.enum(['traefik', 'ingress-nginx']),
+    bundled: z
+      .boolean()
+      .default(false)
+      .describe('Use the controller the distribution ships (K3s Traefik) instead of a hearth-managed chart.'),
+    ip: ipv4.optional().describe('LoadBalancer IP for the controller; must lie in network.loadBalancer.pool.'),
+    className: name.optional().describe('IngressClass name. Default: the controller name (nginx for ingress-nginx).'),
+  })
+  .describe('The ingress controller.');
+
+const LetsEncrypt = z.strictObject({
+  name: name,
+  type: z.literal('letsencrypt'),
+  email: z.email(),
+  environment: z.enum(['production', 'staging']).default('production'),
+  solver: z.enum(['http01', 'dns01-cloudflare']).default('http01'),
+  cloudflareApiToken: SecretRef.optional().describe('For dns01-cloudflare: the API token Secret (in the cert-manager namespace).'),
+  dnsZones: z.array(domainName).default([]).describe('Restrict the issuer to these DNS zones.'),
+});
+
+const SelfSignedCa = z.strictObject({
+  name: name,
+  type: z.literal('selfsigned-ca'),
+  commonName: z.string().optional().describe('CA common name. Default: "<lab> CA".'),
+});
+
+export const Issuer = z.discriminatedUnion('type', [LetsEncrypt, SelfSignedCa]);
+
+export const Tls = z
+  .strictObject({
+    issuers: z.array(Issuer).min(1),
+    default: name.optional().describe('Issuer for ingresses that do not name one. Default: the first.'),
+  })
+  .describe('TLS certificates through cert-manager.');
+
+export const RemoteAccess = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('none') }),
+    z.strictObject({
+      type: z.literal('tailscale'),
+      mode: z.enum(['subnet-router', 'operator']).default('operator'),
+      advertiseRoutes: z.array(cidr).default([]),
+    }),
+    z.strictObject({
+      type: z.literal('cloudflare-tunnel'),
+      tunnel: z.string().min(1).describe('Tunnel name.'),
+      credentials: SecretRef.optional().describe('Secret holding the tunnel credentials JSON.'),
+    }),
+  ])
+  .describe('How the lab is reached from outside.');
+
+const NfsClass = z.strictObject({
+  name: name,
+  type: z.literal('nfs'),
+  server: z.string().min(1).describe('NFS server: an IPv4 address or the name of a host in hosts.'),
+  path: z.string().startsWith('/'),
+  reclaimPolicy: z.enum(['Delete', 'Retain']).default('Delete'),
+  archiveOnDelete: z.boolean().default(false),
+  mountOptions: z.array(z.string()).default([]),
+});
+const LonghornClass = z.strictObject({
+  name: name,
+  type: z.literal('longhorn'),
+  replicas: z.number().int().min(1).max(10).default(3),
+  reclaimPolicy: z.enum(['Delete', 'Retain']).default('Delete'),
+  dataPath: z.string().startsWith('/').optional(),
+});
+const LocalPathClass = z.strictObject({
+  name: name,
+  type: z.literal('local-path'),
+  path: z.string().startsWith('/').optional().describe('Directory on each node. Default: the distribution default.'),
+  reclaimPolicy: z.enum(['Delete', 'Retain']).default('Delete'),
+});
+
+export const StorageClass = z.discriminatedUnion('type', [NfsClass, LonghornClass, LocalPathClass]);
+
+export const Storage = z
+  .strictObject({
+    default: name.optional().describe('Default StorageClass. Default: the first class.'),
+    classes: z.array(StorageClass).min(1),
+  })
+  .describe('Storage classes.');
+
+export const GitOps = z
+  .strictObject({
+    engine: z.enum(['flux', 'argocd', 'none']).describe('flux, argocd, or none for plain Helm scripts.'),
+    repo: z
+      .strictObject({
+        url: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)\S+$/),
+        branch: z.string().min(1).default('main'),
+        path: z.string().default('').describe('Subdirectory of the repository that holds the rendered tree.'),
+      })
+      .optional()
+      .describe('The Git repository the rendered tree is pushed to (required for flux and argocd).'),
+    interval: z
+      .string()
+      .regex(/^[0-9]+(s|m|h)$/)
+      .default('10m')
+      .describe('Reconcile interval.'),
+  })
+  .describe('How the rendered tree reaches the cluster.');
+
+const Persist = z.strictObject({
+  class: name.optional().describe('StorageClass. Default: storage.default.'),
+  size: bytes.optional(),
+});
+
+const Receiver = z.discriminatedUnion('type', [
+  z.strictObject({
+    name: name,
+    type: z.literal('email'),
+    to: z.email(),
+    from: z.email(),
+    smarthost: z.string().regex(/^[^\s:]+:\d+$/).describe('host:port of the SMTP server.'),
+    username: z.string().optional(),
+    password: SecretRef.optional(),
+  }),
+  z.strictObject({ name: name, type: z.literal('slack'), channel: z.string().min(1), webhookUrl: SecretRef }),
+  z.strictObject({ name: name, type: z.literal('telegram'), chatId: z.number().int(), botToken: SecretRef }),
+  z.strictObject({ name: name, type: z.literal('discord'), webhookUrl: SecretRef }),
+  z.strictObject({ name: name, type: z.literal('webhook'), url: SecretRef }),
+]);
+
+export const Observability = z
+  .strictObject({
+    metrics: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        retention: z.string().regex(/^[0-9]+(h|d|w|y)$/).default('15d'),
+        storage: Persist.default({}),
+        grafana: z.boolean().default(true).describe('Deploy Grafana (with an ingress when an ingress controller exists).'),
+      })
+      .default({ enabled: true, retention: '15d', storage: {}, grafana: true }),
+    logs: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        retention: z.string().regex(/^[0-9]+(h|d|w)$/).default('7d'),
+        storage: Persist.default({}),
+      })
+      .default({ enabled: false, retention: '7d', storage: {} }),
+    alerts: z
+      .strictObject({
+        receivers: z.array(Receiver).default([]),
+        default: name.optional().describe('Receiver for alerts no route matches. Default: the first.'),
+      })
+      .default({ receivers: [] }),
+  })
+  .describe('Metrics (kube-prometheus-stack), logs (Loki + Alloy) and alerting.');
+
+const Resources = z.strictObject({
+  requests: z.strictObject({ cpu: cpu.optional(), memory: bytes.optional() }).optional(),
+  limits: z.strictObject({ cpu: cpu.optional(), memory: bytes.optional() }).optional(),
+});
+
+export const Namespace = z.strictObject({
+  name: name,
+  description: z.string().optional(),
+  labels: labels.default({}),
+  quota: z
+    .strictObject({
+      cpu: cpu.optional(),
+      memory: bytes.optional(),
+      storage: bytes.optional(),
+      pods: z.number().int().positive().optional(),
+    })
+    .optional()
+    .describe('A ResourceQuota on requests (and limits at the same values).'),
+  limits: z
+    .strictObject({
+      defaultRequest: z.strictObject({ cpu: cpu.optional(), memory: bytes.optional() }).optional(),
+      default: z.strictObject({ cpu: cpu.optional(), memory: bytes.optional() }).optional(),
+    })
+    .optional()
+    .describe('A LimitRange with container defaults.'),
+  networkPolicy: z.enum(['default-deny', 'allow-all']).optional().describe('Override network.policy for this namespace.'),
+});
+
+export const App = z
+  .strictObject({
+    name: name.describe('Instance name; objects are named {name}-{component}.'),
+    module: z.string().min(1).optional().describe('Catalog module (`hearth catalog`). Default: the name.'),
+    namespace: name,
+    host: name.optional().describe('Subdomain for the ingress. Default: the app name.'),
+    expose: z
+      .enum(['none', 'internal', 'lan', 'public'])
+      .optional()
+      .describe('none: no Service outside; internal: cluster only; lan: ingress on the LAN; public: reachable from the internet.'),
+    issuer: name.optional().describe('cert-manager issuer for this app. Default: tls.default.'),
+    storage: name.optional().describe('StorageClass for the app volumes. Default: storage.default.'),
+    volumes: z.record(z.string(), Persist).default({}).describe('Per-volume overrides keyed by the module volume name.'),
+    replicas: z.number().int().min(0).optional(),
+    resources: Resources.optional(),
+    dependsOn: z.array(name).default([]).describe('Other apps this one needs.'),
+    requirements: z.array(z.string()).default([]).describe('Requirement ids this app satisfies.'),
+    config: z.record(z.string(), z.unknown()).default({}).describe('Module settings; see `hearth catalog <module>`.'),
+    values: z.record(z.string(), z.unknown()).default({}).describe('Chart values merged over what hearth renders.'),
+    nodeSelector: labels.optional(),
+    gpu: z.boolean().optional().describe('Schedule on a GPU node and request a GPU.'),
+  })
+  .describe('A workload from the catalog.');
+
+export const ComponentOverride = z.strictObject({
+  enabled: z.boolean().optional().describe('Turn a platform component off even when the spec implies it.'),
+  namespace: name.optional(),
+  version: z.string().min(1).optional().describe('Chart version override.'),
+  values: z.record(z.string(), z.unknown()).default({}).describe('Chart values merged over what hearth renders.'),
+});
+
+export const Requirement = z.strictObject({
+  id: z.string().regex(/^(FR|NFR)-?[0-9]+[a-z]?$/i).describe('FR12, NFR-3, ...'),
+  text: z.string().min(1),
+  category: z.string().optional(),
+  satisfiedBy: z.array(z.string()).default([]).describe('Components or apps that satisfy it.'),
+});
+
+export const DecisionRef = z.strictObject({
+  id: z.string().regex(/^ADR-[0-9]{3,}$/),
+  title: z.string().min(1),
+  status: z.enum(['proposed', 'accepted', 'rejected', 'deprecated', 'superseded']).default('accepted'),
+  file: z.string().optional().describe('Path of the decision record.'),
+});
+
+export const Lab = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: name.describe('Lab name: the app.kubernetes.io/part-of label on everything.'),
+    description: z.string().optional(),
+    domain: domainName,
+    subdomainPattern: z
+      .string()
+      .regex(/\{app\}/)
+      .default('{app}.{domain}')
+      .describe('Ingress host pattern with {app} and {domain}.'),
+    hosts: z.array(Host).default([]),
+    nodes: z.array(Node).default([]),
+    cluster: Cluster.optional(),
+    network: Network,
+    ingress: Ingress.optional(),
+    tls: Tls.optional(),
+    remoteAccess: RemoteAccess.default({ type: 'none' }),
+    storage: Storage.optional(),
+    gitops: GitOps,
+    observability: Observability.default({
+      metrics: { enabled: true, retention: '15d', storage: {}, grafana: true },
+      logs: { enabled: false, retention: '7d', storage: {} },
+      alerts: { receivers: [] },
+    }),
+    namespaces: z.array(Namespace).default([]),
+    apps: z.array(App).default([]),
+    components: z.record(z.string(), ComponentOverride).default({}).describe('Overrides for platform components by id.'),
+    requirements: z.array(Requirement).default([]),
+    decisions: z.array(DecisionRef).default([]),
+  })
+  .describe('A hearth lab: the machines, the cluster, the platform and the apps, in one file.');
+
+/** What a spec author writes (defaults optional). */
+export type LabInput = z.input<typeof Lab>;
+/** The parsed spec with defaults filled in. */
+export type LabSpec = z.output<typeof Lab>;
+export type HostSpec = z.output<typeof Host>;
+export type NodeSpec = z.output<typeof Node>;
+export type AppSpec = z.output<typeof App>;
+export type StorageClassSpec = z.output<typeof StorageClass>;
+export type IssuerSpec = z.output<typeof Issuer>;
+export type SecretRefSpec = z.output<typeof SecretRef>;
+export type NamespaceSpec = z.output<typeof Namespace>;
+export type ReceiverSpec = z.output<typeof Receiver>;
+export type ResourcesSpec = z.output<typeof Resources>;
+
+/** The JSON Schema editors use for hearth.yaml. */
+export function labJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(Lab, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...schema, $id: 'https://hearth.dev/schema/hearth.schema.json', title: 'hearth lab' };
+}

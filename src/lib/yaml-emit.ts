@@ -22,9 +22,16 @@ const RESERVED = new Set([
   'y', 'yes', 'n', 'no', 'true', 'false', 'on', 'off', 'null', '~',
 ]);
 
-// Anything YAML 1.1 or 1.2 might resolve to a number, a timestamp or a
-// sexagesimal value. Deliberately broad: a false positive only adds quotes.
-const NUMERIC_LIKE = /^[-+]?(\.?[0-9]|\.(inf|nan)$|0[xob])|^[0-9][0-9_:.\-eE+]*$|^\.(inf|nan)$/i;
+// Anything YAML 1.1 or 1.2 might resolve to a number (with underscores,
+// exponents, hex/octal/binary or base-60 forms), infinity/NaN or a timestamp.
+// Deliberately broad: a false positive only adds quotes.
+const NUMERIC_LIKE = [
+  /^[-+]?[0-9_.:]+([eE][-+]?[0-9_]+)?$/,
+  /^[-+]?0[xob][0-9a-f_]+$/i,
+  /^[-+]?\.(inf|nan)$/i,
+  /^[-+]?[0-9_]*\.?[0-9_]*[eE][-+]?[0-9_]+$/,
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/,
+];
 
 // A conservative plain-scalar alphabet: no indicators at the start, no
 // ": " or " #" inside, no leading/trailing space, no control characters.
@@ -36,12 +43,10 @@ function isPlainSafe(s: string): boolean {
   if (s.endsWith(' ') || s.endsWith(':')) return false;
   if (s.includes(': ') || s.includes(' #')) return false;
   if (RESERVED.has(s.toLowerCase())) return false;
+  // Only plain when no YAML 1.1/1.2 resolver could read it as a number.
+  if (NUMERIC_LIKE.some((re) => re.test(s))) return false;
   const c = s.charCodeAt(0);
-  // Leading digit, sign or dot: only plain when it cannot be a number.
-  if ((c >= 48 && c <= 57) || c === 46) {
-    if (NUMERIC_LIKE.test(s)) return false;
-    if (s.includes(':')) return false;
-  }
+  if (((c >= 48 && c <= 57) || c === 46) && s.includes(':')) return false;
   return true;
 }
 
@@ -54,42 +59,37 @@ function quote(s: string): string {
 }
 
 /** Serialise a string as a scalar, in block style when it spans lines. */
-function scalarString(s: string, indent: string, inSeq: boolean): string {
-  if (s.includes('\n') && !NOT_IN_BLOCK.test(s) && !/[ \t]\n/.test(s) && !s.startsWith('\t')) {
-    return blockLiteral(s, indent + (inSeq ? '  ' : '  '));
-  }
+function scalarString(s: string, indent: string): string {
+  if (s.includes('\n') && blockable(s)) return blockLiteral(s, indent + '  ');
   return isPlainSafe(s) ? s : quote(s);
 }
 
+/**
+ * Block literals only for the common, unambiguous shape: a first line that
+ * starts with a visible character, no trailing whitespace on any line, and at
+ * most one trailing newline. Everything else is double-quoted.
+ */
+function blockable(s: string): boolean {
+  if (NOT_IN_BLOCK.test(s) || s.includes('\r')) return false;
+  const body = s.endsWith('\n') ? s.slice(0, -1) : s;
+  if (body === '' || body.endsWith('\n')) return false;
+  if (/^[ \t\n]/.test(body)) return false;
+  return !/[ \t]\n/.test(body) && !/[ \t]$/.test(body);
+}
+
 function blockLiteral(s: string, childIndent: string): string {
-  let body = s;
-  let chomp = '-';
-  if (body.endsWith('\n')) {
-    const trimmed = body.replace(/\n+$/, '');
-    const trailing = body.length - trimmed.length;
-    if (trailing === 1) {
-      chomp = '';
-      body = trimmed;
-    } else {
-      chomp = '+';
-      body = body.slice(0, -1);
-    }
-  }
-  const lines = body.split('\n');
-  // An explicit indentation indicator when the content starts with a space or
-  // with empty lines, so the parser does not guess the indentation wrongly.
-  const needsIndicator = lines[0].startsWith(' ') || lines[0] === '';
-  const header = '|' + (needsIndicator ? '2' : '') + chomp;
-  let out = header;
+  const keep = s.endsWith('\n');
+  const lines = (keep ? s.slice(0, -1) : s).split('\n');
+  let out = keep ? '|' : '|-';
   for (const line of lines) out += line === '' ? '\n' : '\n' + childIndent + line;
   return out;
 }
 
-function scalar(v: JsonValue, indent: string, inSeq: boolean): string | undefined {
+function scalar(v: JsonValue, indent: string): string | undefined {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'string':
-      return scalarString(v, indent, inSeq);
+      return scalarString(v, indent);
     case 'number':
       if (!Number.isFinite(v)) throw new TypeError(`cannot serialise non-finite number ${v}`);
       return String(v);
@@ -129,7 +129,7 @@ function emitEntry(prefix: string, v: JsonValue, indent: string, out: string[]):
     }
     return;
   }
-  out.push(indent + prefix + ' ' + scalar(v, indent, false) + '\n');
+  out.push(indent + prefix + ' ' + scalar(v, indent) + '\n');
 }
 
 function isEmpty(o: object): boolean {
@@ -158,7 +158,7 @@ function emitSeq(arr: JsonValue[], indent: string, out: string[]): void {
     } else if (item === undefined) {
       out.push(indent + '- null\n');
     } else {
-      out.push(indent + '- ' + scalar(item, indent, true) + '\n');
+      out.push(indent + '- ' + scalar(item, indent) + '\n');
     }
   }
 }
@@ -173,7 +173,7 @@ export function toYaml(value: JsonValue): string {
     if (isEmpty(value)) return '{}\n';
     emitMap(value, '', out);
   } else {
-    return scalar(value, '', false) + '\n';
+    return scalar(value, '') + '\n';
   }
   return out.join('');
 }

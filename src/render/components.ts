@@ -17,15 +17,24 @@ export interface RenderedComponent {
   config: Manifest[];
 }
 
+/** Apply order within a component: what others reference first. */
+const KIND_ORDER = ['Namespace', 'StorageClass', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'ServiceAccount', 'Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job', 'Service', 'Ingress', 'NetworkPolicy'];
+
+function kindRank(m: Manifest): number {
+  const i = KIND_ORDER.indexOf(m.object.kind);
+  return i < 0 ? KIND_ORDER.length : i;
+}
+
 export function renderComponents(lab: LabModel): RenderedComponent[] {
   return lab.components.map((c) => {
     const config = c.kind === 'app' ? c.app!.config : c.config;
     const out = c.module.render({ lab, component: c, config });
-    const manifests = [...out.manifests];
+    let manifests = [...out.manifests];
     if (c.kind === 'app') manifests.push(...appObjects(lab, c));
     else if (c.host && c.module.web && lab.ingress) {
       manifests.push({ file: 'ingress', object: ingressObject(lab, c, c.host, c.module.web.service(c.id), c.module.web.port, lab.defaultIssuer) });
     }
+    manifests = manifests.map((m, i) => ({ m, i })).sort((a, b) => kindRank(a.m) - kindRank(b.m) || a.i - b.i).map((x) => x.m);
     const values = c.chart ? mergeValues(out.values ?? {}, c.overrides) : undefined;
     return {
       instance: c,

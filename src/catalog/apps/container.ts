@@ -132,7 +132,7 @@ export default defineModule({
               automountServiceAccountToken: false,
               ...(c.fsGroup !== undefined ? { securityContext: { fsGroup: c.fsGroup } } : {}),
               ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-              ...(app.gpu ? { runtimeClassName: 'nvidia' } : {}),
+              ...(app.gpu ? { runtimeClassName: 'nvidia', tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] } : {}),
               containers: [container],
               ...(app.volumes.length ? { volumes: app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })) } : {}),
             },

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): installs what the suite needs where it is
+# missing, builds, and runs every test with Node's test runner.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test: installing ${missing[*]} with apt-get"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "test: missing ${missing[*]}; run: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+for tool in /usr/bin/kubectl; do
+  [ -x "$tool" ] || { echo "test: $tool is missing (it comes with the machine image; install kubectl 1.32+)" >&2; exit 1; }
+done
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build
+node --test --test-concurrency=2 dist/test/

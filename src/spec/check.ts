@@ -125,17 +125,23 @@ function convert(zi: z.core.$ZodIssue, data: unknown, root: Schema): Issue[] {
       ];
     }
     case 'invalid_union': {
-      const d = at ? def(at) : undefined;
-      const disc: string | undefined = (zi as any).discriminator ?? d?.discriminator;
+      const disc0: string | undefined = (zi as any).discriminator;
+      // zod reports a bad discriminator at the discriminator key itself.
+      const atDisc = disc0 !== undefined && path[path.length - 1] === disc0;
+      const unionPath = atDisc ? path.slice(0, -1) : path;
+      const union = atDisc ? schemaAt(root, unionPath, data) : at;
+      const d = union ? def(union) : undefined;
+      const disc: string | undefined = disc0 ?? d?.discriminator;
       if (disc) {
+        const holder = dataAt(data, unionPath);
         const options = ((d?.options ?? []) as Schema[])
           .map((o) => def(unwrap(def(unwrap(o)).shape[disc])).values?.[0])
           .filter((x) => x !== undefined)
           .map(String);
-        const got = value && typeof value === 'object' ? (value as Record<string, unknown>)[disc] : undefined;
+        const got = holder && typeof holder === 'object' ? (holder as Record<string, unknown>)[disc] : undefined;
         const near = typeof got === 'string' ? closest(got, options) : undefined;
         return [
-          issue(got === undefined ? 'missing-key' : 'invalid-value', [...path, disc], got === undefined ? `"${disc}" is required` : `${typeName(got)} is not a known ${disc}`, {
+          issue(got === undefined ? 'missing-key' : 'invalid-value', [...unionPath, disc], got === undefined ? `"${disc}" is required` : `${typeName(got)} is not a known ${disc}`, {
             expected: options.length ? `one of: ${list(options)}` : undefined,
             hint: near ? `did you mean "${near}"?` : undefined,
           }),

@@ -95,8 +95,14 @@ export function parseYamlSpec(text: string, file: string): RawSpec {
     const at = extra.contents?.range ? pos(extra.contents.range[0]) : undefined;
     issues.push({ ...issue('yaml-multiple-documents', [], 'the spec must be a single YAML document', { hint: 'remove the `---` separator and what follows, or merge the documents' }), file, ...at });
   }
+  const seenLines = new Set<number>();
   for (const err of [...doc.errors, ...doc.warnings]) {
     const at = pos(err.pos[0]);
+    // One syntax error cascades into several on the lines after it: keep the first per line.
+    if (err.code !== 'DUPLICATE_KEY') {
+      if (seenLines.has(at.line) || seenLines.has(at.line - 1)) continue;
+      seenLines.add(at.line);
+    }
     const duplicate = err.code === 'DUPLICATE_KEY';
     issues.push({
       ...issue(duplicate ? 'yaml-duplicate-key' : 'yaml-syntax', pathAtOffset(doc, err.pos[0]), firstLine(err.message), {

@@ -24,7 +24,9 @@ export interface LoadResult {
 }
 
 function locateAll(issues: Issue[], source: SourceLocator): Issue[] {
-  return issues.map((i) => (i.file ? i : { ...i, file: source.file, ...source.locate(i.path) }));
+  // A YAML problem without a node to point at (an empty file, a root that is not a mapping) is at 1:1.
+  const fallback = source.kind === 'yaml' ? { line: 1, col: 1 } : {};
+  return issues.map((i) => (i.file ? i : { ...i, file: source.file, ...(source.locate(i.path) ?? fallback) }));
 }
 
 /** Load and check a lab: a spec file or a directory holding hearth.yaml / hearth.config.ts. */

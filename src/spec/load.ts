@@ -86,7 +86,7 @@ export function parseYamlSpec(text: string, file: string): RawSpec {
   };
   const list = Array.isArray(docs) ? docs : [docs];
   if (list.length === 0) {
-    issues.push(issue('yaml-syntax', [], 'the file holds no YAML document', { hint: 'run `hearth init` for a starter spec' }));
+    issues.push({ ...issue('yaml-syntax', [], 'the file holds no YAML document', { hint: 'run `hearth init` for a starter spec' }), file, line: 1, col: 1 });
     return { source, issues };
   }
   const doc = list[0] as Document.Parsed;

@@ -171,15 +171,17 @@ for (const c of invalid) {
 }
 
 test('every problem is reported at once', () => {
-  const text = edit('    storage: nfs-client\n', '    storage: longhorn\n').replace('ip: 192.168.1.21', 'ip: 10.0.0.21').replace('namespaces:\n', 'namespace:\n');
-  const codes = check(text).map((i) => `${i.code} ${formatPath(i.path)}`);
-  // The schema error stops the semantic pass (a spec that does not parse has no model);
-  // fix it and the rest appear together.
-  assert.deepEqual(codes, ['unknown-key namespace', 'missing-key namespaces'].filter((c) => codes.includes(c)).length ? codes : codes);
-  const semantic = check(edit('    storage: nfs-client\n', '    storage: longhorn\n').replace('ip: 192.168.1.21', 'ip: 10.0.0.21').replace('name: Web', 'name: Web'));
+  // Schema errors stop the later passes (a spec that does not parse has no model)...
+  const schemaLevel = check(edit('namespaces:\n', 'namespace:\n').replace('engine: flux', 'engine: fluxcd').replace('    cpu: 8\n', '    cpu: eight\n'));
+  assert.deepEqual(
+    schemaLevel.map((i) => `${i.code} ${formatPath(i.path)}`),
+    ['invalid-type hosts[0].cpu', 'invalid-value gitops.engine', 'unknown-key namespace'],
+  );
+  // ...and once it parses, every semantic problem appears together.
+  const semantic = check(edit('    storage: nfs-client\n', '    storage: longhorn\n').replace('ip: 192.168.1.21', 'ip: 10.0.0.21').replace('workers: [k3s-2]', 'workers: [k3s-9]'));
   assert.deepEqual(
     semantic.map((i) => `${i.code} ${formatPath(i.path)}`),
-    ['ip-outside-network nodes[1].ip', 'unresolved-reference apps[0].storage'],
+    ['ip-outside-network nodes[1].ip', 'unresolved-reference cluster.workers[0]', 'unresolved-reference apps[0].storage'],
   );
 });
 

@@ -4,7 +4,7 @@
  * description of the field) and a hint (closest known key, allowed values).
  */
 import { z } from 'zod';
-import { Lab, type LabSpec } from './schema.js';
+import { Lab, NAME_RE, type LabSpec } from './schema.js';
 import { issue, type Issue, type SpecPath } from './issues.js';
 import { closest, list } from '../lib/text.js';
 
@@ -149,8 +149,15 @@ function convert(zi: z.core.$ZodIssue, data: unknown, root: Schema): Issue[] {
       }
       return [issue('invalid-value', path, `${typeName(value)} matches none of the allowed forms`, { expected })];
     }
-    case 'invalid_format':
-      return [issue('invalid-format', path, `${typeName(value)} is not a valid ${zi.format === 'regex' ? 'value' : zi.format}`, { expected })];
+    case 'invalid_format': {
+      const isName = zi.format === 'regex' && (zi as { pattern?: string }).pattern === String(NAME_RE);
+      return [
+        issue('invalid-format', path, `${typeName(value)} is not a valid ${isName ? 'name' : zi.format === 'regex' ? 'value' : zi.format}`, {
+          expected: isName ? 'a lowercase DNS-1123 label: a-z, 0-9 and "-", starting and ending with a letter or digit, at most 63 characters' : expected,
+          hint: isName && typeof value === 'string' ? `for example "${value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'my-name'}"` : undefined,
+        }),
+      ];
+    }
     case 'too_small':
       return [
         issue('too-small', path, zi.origin === 'array' ? `needs at least ${zi.minimum} ${Number(zi.minimum) === 1 ? 'entry' : 'entries'}` : `${typeName(value)} is too small (minimum ${zi.minimum})`, { expected }),

@@ -163,13 +163,14 @@ function pathAtOffset(doc: Document.Parsed, offset: number): SpecPath {
   let node: unknown = doc.contents;
   for (;;) {
     if (isMap(node)) {
-      const pair = node.items.find((it) => {
+      // The last pair starting at or before the offset (a value's range runs past its
+      // trailing newline, so "contains" would also match the previous pair).
+      let pair: (typeof node.items)[number] | undefined;
+      for (const it of node.items) {
         const k = it.key as YamlNode | null;
-        const v = it.value as YamlNode | null;
-        const start = k?.range?.[0] ?? v?.range?.[0];
-        const end = v?.range?.[2] ?? k?.range?.[2];
-        return start !== undefined && end !== undefined && offset >= start && offset <= end;
-      });
+        const start = k?.range?.[0] ?? (it.value as YamlNode | null)?.range?.[0];
+        if (start !== undefined && start <= offset) pair = it;
+      }
       if (!pair || !isPair(pair) || !isScalar(pair.key)) return out;
       out.push(String(pair.key.value));
       node = pair.value;

@@ -268,3 +268,43 @@ test('no staging directory or temporary file is left behind', (t) => {
   writeOutput(out, LAB.slice(0, 2));
   assert.deepEqual(fs.readdirSync(path.join(out, STATE_DIR)), ['manifest.json']);
 });
+
+test('a file where hearth needs a directory is a conflict and nothing is written', (t) => {
+  const dir = tmp(t);
+  const first = LAB.find((f) => f.path.includes('/'))!;
+  const blocker = first.path.split('/')[0];
+  fs.writeFileSync(path.join(dir, blocker), 'user file');
+  const r = writeOutput(dir, LAB);
+  assert.deepEqual(r.conflicts, [{ path: blocker, reason: 'not-a-directory' }]);
+  assert.deepEqual(r.written, []);
+  assert.deepEqual(files(dir), [blocker]);
+});
+
+test('a symlinked directory is a conflict: hearth never writes through links', (t) => {
+  const dir = tmp(t);
+  const elsewhere = tmp(t);
+  const first = LAB.find((f) => f.path.includes('/'))!;
+  const top = first.path.split('/')[0];
+  fs.symlinkSync(elsewhere, path.join(dir, top));
+  const r = writeOutput(dir, LAB);
+  assert.deepEqual(r.conflicts, [{ path: top, reason: 'not-a-directory' }]);
+  assert.deepEqual(fs.readdirSync(elsewhere), []);
+});
+
+test('a tampered manifest cannot make hearth delete files outside the output directory', (t) => {
+  const root = tmp(t);
+  const dir = path.join(root, 'out');
+  fs.mkdirSync(path.join(dir, STATE_DIR), { recursive: true });
+  fs.writeFileSync(path.join(root, 'victim.txt'), 'precious');
+  fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ generator: 'hearth', version: 1, files: { '../victim.txt': sha256('precious') } }));
+  const r = writeOutput(dir, LAB);
+  assert.deepEqual(r.removed, []);
+  assert.equal(fs.readFileSync(path.join(root, 'victim.txt'), 'utf8'), 'precious');
+});
+
+test('leftover staging directories of dead runs are cleared', (t) => {
+  const dir = tmp(t);
+  fs.mkdirSync(path.join(dir, STATE_DIR, 'staging-999999', 'x'), { recursive: true });
+  writeOutput(dir, LAB);
+  assert.deepEqual(fs.readdirSync(path.join(dir, STATE_DIR)), ['manifest.json']);
+});

@@ -1,0 +1,104 @@
+/**
+ * `npm run bench`: times `hearth build` as a whole process on synthetic labs
+ * of 10, 100, 1,000 and 5,000 apps (each app: Deployment, Service, Ingress,
+ * PVC, ConfigMap, NetworkPolicy), plus CLI cold start (`hearth --version`).
+ * Prints a Markdown table with median wall time and peak RSS; paste it into
+ * BENCHMARKS.md. Each build writes into a fresh directory (the worst case).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { toYaml, type JsonValue } from '../src/lib/yaml-emit.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'bin/hearth.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+/** A synthetic lab with `n` apps spread over 10 namespaces. */
+export function syntheticLab(n: number): JsonValue {
+  const namespaces = Array.from({ length: 10 }, (_, i) => ({ name: `ns-${i}` }));
+  const apps = Array.from({ length: n }, (_, i) => ({
+    name: `app-${i}`,
+    module: 'container',
+    namespace: `ns-${i % 10}`,
+    config: {
+      image: `ghcr.io/example/app-${i}:1.0.${i}`,
+      ports: [{ name: 'http', port: 8080 }],
+      env: { APP_ID: String(i), LOG_LEVEL: 'info' },
+      volumes: [{ name: 'data', mountPath: '/data', size: '1Gi' }],
+    },
+  }));
+  return {
+    name: 'bench-lab',
+    domain: 'bench.example.com',
+    hosts: [{ name: 'pve', role: 'hypervisor', cpu: 64, memory: '512Gi' }],
+    nodes: [{ name: 'k3s-1', kind: 'vm', host: 'pve', cpu: 32, memory: '256Gi', ip: '10.0.0.10' }],
+    cluster: { name: 'bench', distribution: 'k3s', controlPlane: ['k3s-1'] },
+    network: { cidr: '10.0.0.0/16', gateway: '10.0.0.1', loadBalancer: { pool: '10.0.200.0-10.0.200.255' }, policy: 'default-deny' },
+    ingress: { controller: 'traefik', ip: '10.0.200.1' },
+    tls: { issuers: [{ name: 'le', type: 'letsencrypt', email: 'ops@example.com' }] },
+    storage: { classes: [{ name: 'nfs', type: 'nfs', server: '10.0.0.5', path: '/k8s' }] },
+    gitops: { engine: 'flux', repo: { url: 'https://github.com/example/bench' } },
+    namespaces,
+    apps,
+  } as JsonValue;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Run the CLI once; wall time in ms and peak RSS in MiB (reported by the child at exit). */
+function runOnce(args: string[]): { ms: number; rssMiB: number; files?: number } {
+  const hook = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nHEARTH_MAXRSS_KB="+process.resourceUsage().maxRSS+"\\n"))';
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--import', hook, BIN, ...args], { encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`hearth ${args.join(' ')} failed:\n${r.stderr}`);
+  const kb = Number(/HEARTH_MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? 0);
+  const files = Number(/wrote (\d+) files/.exec(r.stdout)?.[1] ?? NaN);
+  return { ms, rssMiB: kb / 1024, files };
+}
+
+function main(): void {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-bench-'));
+  const rows: string[] = [];
+  try {
+    for (const n of [10, 100, 1000, 5000]) {
+      const spec = path.join(work, `lab-${n}.yaml`);
+      fs.writeFileSync(spec, toYaml(syntheticLab(n)));
+      const times: number[] = [];
+      const rss: number[] = [];
+      let files = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const out = path.join(work, `out-${n}-${i}`);
+        const r = runOnce(['build', spec, '--out', out]);
+        times.push(r.ms);
+        rss.push(r.rssMiB);
+        files = r.files ?? files;
+        fs.rmSync(out, { recursive: true, force: true });
+      }
+      rows.push(`| build, ${n} apps | ${files} | ${median(times).toFixed(0)} ms | ${Math.max(...rss).toFixed(0)} MiB |`);
+      process.stderr.write(`${n} apps: ${times.map((t) => t.toFixed(0)).join(', ')} ms\n`);
+    }
+    const cold = Array.from({ length: RUNS * 2 }, () => runOnce(['--version']));
+    rows.push(`| \`hearth --version\` (cold start) | — | ${median(cold.map((c) => c.ms)).toFixed(0)} ms | ${Math.max(...cold.map((c) => c.rssMiB)).toFixed(0)} MiB |`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  process.stdout.write(
+    [
+      `Node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; median of ${RUNS} runs (cold start: ${RUNS * 2}); fresh output directory each run.`,
+      '',
+      '| case | files written | median wall time | peak RSS |',
+      '|---|---|---|---|',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();

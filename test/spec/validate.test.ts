@@ -154,7 +154,7 @@ const invalid: Case[] = [
   { name: 'bundled ingress on the wrong controller', text: edit('  controller: traefik\n', '  controller: ingress-nginx\n  bundled: true\n'), code: 'invalid-combination', path: 'ingress.bundled' },
   { name: 'unknown component override', text: BASE + 'components:\n  traefk: { values: {} }\n', code: 'unresolved-reference', path: 'components.traefk', hint: /did you mean "traefik"/ },
   { name: 'duplicate YAML key', text: edit('domain: home.example.com\n', 'domain: home.example.com\ndomain: other.example.com\n'), code: 'yaml-duplicate-key', path: 'domain', at: 'domain: other' },
-  { name: 'YAML syntax error', text: edit('    cpu: 8\n', '    cpu: [8\n'), code: 'yaml-syntax', path: 'hosts[0].cpu[0]' },
+  { name: 'YAML syntax error', text: edit('    cpu: 8\n', '    cpu: [8\n'), code: 'yaml-syntax', path: 'hosts[0].memory' },
   { name: 'second YAML document', text: BASE + '---\nname: other\n', code: 'yaml-multiple-documents', path: '(root)', at: 'name: other' },
 ];
 

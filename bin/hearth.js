@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// hearth CLI entry: the compiled CLI lives in dist/ (built by `npm ci` / `npm run build`).
-import { main } from '../dist/src/cli/index.js';
+// hearth CLI entry. `npm ci` / `npm run build` compile to dist/ and bundle the
+// CLI into dist/hearth.mjs, which starts faster than the module tree.
+import { main } from '../dist/hearth.mjs';
 
 process.exitCode = await main(process.argv);

@@ -3,11 +3,13 @@
  * exit code. Handlers are imported lazily so `hearth --version` stays fast.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { packageRoot } from '../lib/package-root.js';
 import { ExitError, type ExitCode } from './output.js';
 
 function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 export function createProgram(setCode: (c: ExitCode) => void): Command {

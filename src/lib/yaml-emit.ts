@@ -100,8 +100,16 @@ function scalar(v: JsonValue, indent: string): string | undefined {
   }
 }
 
+// Keys repeat across every object (apiVersion, metadata, label names): decide each once.
+const keyCache = new Map<string, string>();
+
 function key(k: string): string {
-  return isPlainSafe(k) ? k : quote(k);
+  let out = keyCache.get(k);
+  if (out === undefined) {
+    out = isPlainSafe(k) ? k : quote(k);
+    if (keyCache.size < 10_000) keyCache.set(k, out);
+  }
+  return out;
 }
 
 function emitMap(obj: { [key: string]: JsonValue }, indent: string, out: string[]): void {

@@ -143,9 +143,27 @@ export function ingressObject(lab: LabModel, c: ComponentInstance, host: string,
   };
 }
 
+const appIndex = new WeakMap<LabModel, Map<string, LabModel['apps'][number]>>();
+
 function peer(lab: LabModel, appName: string) {
-  const a = lab.apps.find((x) => x.name === appName)!;
+  let idx = appIndex.get(lab);
+  if (!idx) appIndex.set(lab, (idx = new Map(lab.apps.map((x) => [x.name, x]))));
+  const a = idx.get(appName)!;
   return { namespaceSelector: { matchLabels: { [NS_NAME]: a.namespace } }, podSelector: { matchLabels: { [INSTANCE]: a.name } } };
+}
+
+const dependentsCache = new WeakMap<LabModel, Map<string, string[]>>();
+
+/** App name → the apps that depend on it, sorted (computed once per model). */
+function dependentsOf(lab: LabModel): Map<string, string[]> {
+  let m = dependentsCache.get(lab);
+  if (!m) {
+    m = new Map();
+    for (const a of lab.apps) for (const d of a.dependsOn) (m.get(d) ?? m.set(d, []).get(d)!).push(a.name);
+    for (const list of m.values()) list.sort();
+    dependentsCache.set(lab, m);
+  }
+  return m;
 }
 
 /** Allows derived from the spec: ingress controller, Prometheus, dependents in, dependencies and internet out. */
@@ -156,7 +174,7 @@ function appPolicy(lab: LabModel, c: ComponentInstance, internet: boolean, webPo
     ingress.push({ from: [{ namespaceSelector: { matchLabels: { [NS_NAME]: lab.ingress.namespace } } }], ports: [{ protocol: 'TCP', port: webPort }] });
   }
   if (lab.monitoringNamespace) ingress.push({ from: [{ namespaceSelector: { matchLabels: { [NS_NAME]: lab.monitoringNamespace } } }] });
-  const dependents = lab.apps.filter((a) => a.dependsOn.includes(app.name)).map((a) => a.name).sort();
+  const dependents = dependentsOf(lab).get(app.name) ?? [];
   if (dependents.length) ingress.push({ from: dependents.map((d) => peer(lab, d)) });
   const egress: Record<string, unknown>[] = [];
   if (app.dependsOn.length) egress.push({ to: [...app.dependsOn].sort().map((d) => peer(lab, d)) });

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Node as YamlNode, type Document } from 'yaml';
 import { issue, type Issue, type SpecPath } from './issues.js';
+import { packageRoot } from '../lib/package-root.js';
 
 /** Specs larger than this are refused: a lab spec is kilobytes, not megabytes. */
 export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
@@ -190,10 +191,9 @@ function pathAtOffset(doc: Document.Parsed, offset: number): SpecPath {
 async function loadModuleSpec(file: string, source: SourceLocator): Promise<RawSpec> {
   try {
     const { createJiti } = await import('jiti');
-    const here = new URL('../index.js', import.meta.url);
     const jiti = createJiti(import.meta.url, {
       // The config imports `defineLab` from 'hearth': bind it to this hearth.
-      alias: { hearth: here.pathname },
+      alias: { hearth: path.join(packageRoot(), 'dist/src/index.js') },
       moduleCache: false,
       fsCache: false,
     });

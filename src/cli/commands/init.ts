@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { labJsonSchema } from '../../spec/schema.js';
 import { ExitError, type ExitCode } from '../output.js';
+import { packageRoot } from '../../lib/package-root.js';
 
 /** The repository's examples/ folder, shipped with the package. */
 export function examplesDir(): string {
-  return fileURLToPath(new URL('../../../../examples/', import.meta.url));
+  return path.join(packageRoot(), 'examples');
 }
 
 export function exampleNames(): string[] {

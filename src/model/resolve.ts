@@ -148,6 +148,9 @@ export function resolveLab(spec: LabSpec): ResolveResult {
         }
       }
     }
+    if (!mod.chart && Object.keys(a.values).length > 0) {
+      issues.push(issue('invalid-value', ['apps', index, 'values'], `module ${mod.name} renders no Helm chart, so chart values do nothing`, { severity: 'warning', hint: 'use config: for module settings, or remove values:' }));
+    }
     const traits = mod.app!(config);
     const expose = a.expose ?? traits.expose;
     if ((expose === 'lan' || expose === 'public') && !traits.web) {

@@ -60,8 +60,8 @@ function quote(s: string): string {
 
 /** Serialise a string as a scalar, in block style when it spans lines. */
 function scalarString(s: string, indent: string): string {
-  if (s.includes('\n') && blockable(s)) return blockLiteral(s, indent + '  ');
-  return isPlainSafe(s) ? s : quote(s);
+  if (s.includes('\n')) return blockable(s) ? blockLiteral(s, indent + '  ') : quote(s);
+  return key(s);
 }
 
 /**
@@ -100,14 +100,14 @@ function scalar(v: JsonValue, indent: string): string | undefined {
   }
 }
 
-// Keys repeat across every object (apiVersion, metadata, label names): decide each once.
+// Keys and many values repeat across objects (apiVersion, label names, TCP): decide each once.
 const keyCache = new Map<string, string>();
 
 function key(k: string): string {
   let out = keyCache.get(k);
   if (out === undefined) {
     out = isPlainSafe(k) ? k : quote(k);
-    if (keyCache.size < 10_000) keyCache.set(k, out);
+    if (keyCache.size < 50_000 && k.length <= 64) keyCache.set(k, out);
   }
   return out;
 }

@@ -53,6 +53,12 @@ export function createProgram(setCode: (c: ExitCode) => void): Command {
     .action((lab: string, opts) => run(import('./commands/explain.js').then((m) => m.explain(lab, opts))));
 
   program
+    .command('catalog')
+    .description('list the catalog: platform components and app modules, with chart versions')
+    .option('--json', 'print JSON')
+    .action((opts) => run(import('./commands/catalog.js').then((m) => m.listCatalog(opts))));
+
+  program
     .command('schema')
     .description('print the JSON Schema of hearth.yaml (for editors)')
     .action(() => run(import('./commands/schema.js').then((m) => m.schema())));

@@ -8,6 +8,7 @@ import { renderFlux } from './layouts/flux.js';
 import { renderArgoCd } from './layouts/argocd.js';
 import { renderHelm } from './layouts/helm.js';
 import type { RenderedFile } from './files.js';
+import { renovateConfig } from './renovate.js';
 import type { RenderedComponent } from './components.js';
 
 export type Layout = (lab: LabModel, components: RenderedComponent[]) => RenderedFile[];
@@ -20,7 +21,7 @@ export const layouts = {
 
 export function renderLab(lab: LabModel): RenderedFile[] {
   const components = renderComponents(lab);
-  const files = layouts[lab.gitops.engine](lab, components);
+  const files = [...layouts[lab.gitops.engine](lab, components), renovateConfig(lab)];
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.path)) throw new Error(`internal: two rendered files share the path ${f.path}`);

@@ -13,6 +13,7 @@ import type { RenderedComponent } from '../components.js';
 import { namespaceObjects } from '../objects.js';
 import { manifestFiles, yamlFile, GENERATED_HEADER, type RenderedFile } from '../files.js';
 import { helmRepositories } from './shared.js';
+import { renovateHelmComment } from '../renovate.js';
 
 function componentDir(rc: RenderedComponent): string {
   const c = rc.instance;
@@ -41,6 +42,7 @@ export function renderHelm(lab: LabModel, components: RenderedComponent[]): Rend
     for (const f of pre) steps.push(`kubectl apply -f ${dir}/${f}`);
     if (rc.values && c.chart) {
       files.push(yamlFile(`${dir}/values-homelab.yaml`, [rc.values]));
+      steps.push(renovateHelmComment(c.chart));
       steps.push(
         [
           `helm upgrade --install ${sh(c.id)} ${sh(`${c.chart.repoName}/${c.chart.chart}`)}`,

@@ -24,6 +24,7 @@ step "namespaces"
 kubectl apply -f infrastructure/namespaces/namespaces.yaml
 
 step 'prometheus-operator-crds (crds)'
+# renovate: datasource=helm depName=prometheus-operator-crds registryUrl=https://prometheus-community.github.io/helm-charts
 helm upgrade --install prometheus-operator-crds prometheus-community/prometheus-operator-crds \
   --version 31.0.0 \
   --namespace monitoring \
@@ -31,6 +32,7 @@ helm upgrade --install prometheus-operator-crds prometheus-community/prometheus-
   --wait --timeout 15m
 
 step 'nfs-provisioner (storage)'
+# renovate: datasource=helm depName=nfs-subdir-external-provisioner registryUrl=https://kubernetes-sigs.github.io/nfs-subdir-external-provisioner/
 helm upgrade --install nfs-provisioner nfs-subdir-external-provisioner/nfs-subdir-external-provisioner \
   --version 4.0.18 \
   --namespace nfs-provisioner \
@@ -38,6 +40,7 @@ helm upgrade --install nfs-provisioner nfs-subdir-external-provisioner/nfs-subdi
   --wait --timeout 15m
 
 step 'metallb (networking)'
+# renovate: datasource=helm depName=metallb registryUrl=https://metallb.github.io/metallb
 helm upgrade --install metallb metallb/metallb \
   --version 0.16.1 \
   --namespace infra \
@@ -46,6 +49,7 @@ helm upgrade --install metallb metallb/metallb \
 kubectl apply -f infrastructure/metallb/ip-pool.yaml
 
 step 'cert-manager (certificates)'
+# renovate: datasource=helm depName=cert-manager registryUrl=https://charts.jetstack.io
 helm upgrade --install cert-manager jetstack/cert-manager \
   --version v1.21.2 \
   --namespace infra \
@@ -54,6 +58,7 @@ helm upgrade --install cert-manager jetstack/cert-manager \
 kubectl apply -f infrastructure/cert-manager/cluster-issuer.yaml
 
 step 'alloy (observability)'
+# renovate: datasource=helm depName=alloy registryUrl=https://grafana.github.io/helm-charts
 helm upgrade --install alloy grafana/alloy \
   --version 1.12.1 \
   --namespace monitoring \
@@ -62,6 +67,7 @@ helm upgrade --install alloy grafana/alloy \
 
 step 'kube-prometheus-stack (observability)'
 kubectl apply -f monitoring/prometheus/ingress.yaml
+# renovate: datasource=helm depName=kube-prometheus-stack registryUrl=https://prometheus-community.github.io/helm-charts
 helm upgrade --install kube-prometheus-stack prometheus-community/kube-prometheus-stack \
   --version 88.1.5 \
   --namespace monitoring \
@@ -69,6 +75,7 @@ helm upgrade --install kube-prometheus-stack prometheus-community/kube-prometheu
   --wait --timeout 15m
 
 step 'loki (observability)'
+# renovate: datasource=helm depName=loki registryUrl=https://grafana-community.github.io/helm-charts
 helm upgrade --install loki grafana-community/loki \
   --version 18.13.7 \
   --namespace monitoring \

@@ -1,0 +1,48 @@
+/**
+ * renovate.json for the rendered repository: which Renovate managers read
+ * which files, so every pinned chart and image gets update PRs. Flux
+ * HelmReleases and Argo CD Applications carry their chart and version in the
+ * objects themselves; the plain-Helm layout annotates each `helm upgrade`
+ * line of deploy-all.sh with a `# renovate:` comment for a regex manager.
+ * Uses `managerFilePatterns` (Renovate 41+; `fileMatch` is deprecated).
+ */
+import type { LabModel } from '../model/types.js';
+import type { RenderedFile } from './files.js';
+
+/** The annotation the regex manager of the plain-Helm layout matches. */
+export function renovateHelmComment(chart: { repo: string; chart: string }): string {
+  return `# renovate: datasource=helm depName=${chart.chart} registryUrl=${chart.repo}`;
+}
+
+export function renovateConfig(lab: LabModel): RenderedFile {
+  const prefix = lab.gitops.repo?.path ? lab.gitops.repo.path.replace(/\/+$/, '') + '/' : '';
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const under = (dirs: string[]) => dirs.map((d) => `/^${esc(prefix)}${d}/.+\\.ya?ml$/`);
+  const config: Record<string, unknown> = {
+    $schema: 'https://docs.renovatebot.com/renovate-schema.json',
+    extends: ['config:recommended'],
+    labels: ['dependencies'],
+  };
+  switch (lab.gitops.engine) {
+    case 'flux':
+      config.flux = { managerFilePatterns: under(['clusters', 'infrastructure', 'apps']) };
+      config.kubernetes = { managerFilePatterns: under(['infrastructure', 'apps']) };
+      break;
+    case 'argocd':
+      config.argocd = { managerFilePatterns: under(['argocd', 'bootstrap']) };
+      config.kubernetes = { managerFilePatterns: under(['manifests']) };
+      break;
+    case 'none':
+      config.kubernetes = { managerFilePatterns: under(['infrastructure', 'applications', 'monitoring']) };
+      config.customManagers = [
+        {
+          customType: 'regex',
+          description: 'Helm charts pinned in scripts/deploy-all.sh',
+          managerFilePatterns: [`/^${esc(prefix)}scripts/deploy-all\\.sh$/`],
+          matchStrings: ['# renovate: datasource=(?<datasource>\\S+) depName=(?<depName>\\S+) registryUrl=(?<registryUrl>\\S+)\\n[^\\n]*\\n\\s*--version (?<currentValue>\\S+)'],
+        },
+      ];
+      break;
+  }
+  return { path: 'renovate.json', contents: JSON.stringify(config, null, 2) + '\n' };
+}

@@ -7,7 +7,7 @@
 import type { LabSpec } from '../spec/schema.js';
 import { issue, type Issue } from '../spec/issues.js';
 import { convertZodIssue } from '../spec/check.js';
-import { getModule, platformModules, appModules, LAYERS, type CatalogModule } from '../catalog/index.js';
+import { catalog as defaultCatalog, LAYERS, type CatalogModule } from '../catalog/index.js';
 import { SECRET_ENV } from '../catalog/apps/container.js';
 import { closest, list } from '../lib/text.js';
 import type {
@@ -35,7 +35,16 @@ function str(v: string | number | undefined): string | undefined {
   return v === undefined ? undefined : String(v);
 }
 
-export function resolveLab(spec: LabSpec): ResolveResult {
+export interface ResolveOptions {
+  /** The module registry (tests pass one with extra modules). Default: the catalog. */
+  catalog?: ReadonlyMap<string, CatalogModule>;
+}
+
+export function resolveLab(spec: LabSpec, opts: ResolveOptions = {}): ResolveResult {
+  const registry = opts.catalog ?? defaultCatalog;
+  const getModule = (name: string) => registry.get(name);
+  const platformModules = () => [...registry.values()].filter((m) => m.kind === 'platform');
+  const appModules = () => [...registry.values()].filter((m) => m.kind === 'app');
   const issues: Issue[] = [];
   const nodeByName = new Map(spec.nodes.map((n) => [n.name, n]));
   const hostByName = new Map(spec.hosts.map((h) => [h.name, h]));

@@ -2,7 +2,7 @@
  * hearth's public library surface: the same functions the CLI calls.
  */
 export { defineLab } from './config.js';
-export { loadLab, buildLab, renderFiles, type LoadResult, type BuildResult } from './pipeline.js';
+export { loadLab, checkLabText, buildLab, renderFiles, type LoadResult, type BuildResult } from './pipeline.js';
 export { Lab as LabSchema, labJsonSchema, type LabInput, type LabSpec } from './spec/schema.js';
 export { formatIssue, formatPath, type Issue, type IssueCode } from './spec/issues.js';
 export { resolveLab } from './model/resolve.js';

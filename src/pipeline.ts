@@ -3,7 +3,7 @@
  * write. The CLI and the library call these same functions.
  */
 import path from 'node:path';
-import { readSpec, resolveSpecFile, type SourceLocator } from './spec/load.js';
+import { readSpec, resolveSpecFile, parseYamlSpec, type SourceLocator, type RawSpec } from './spec/load.js';
 import { checkSchema } from './spec/check.js';
 import { validateSpec } from './spec/validate.js';
 import { issue, hasErrors, sortIssues, type Issue } from './spec/issues.js';
@@ -38,7 +38,16 @@ export async function loadLab(target: string): Promise<LoadResult> {
       issues: [{ ...issue('file-not-found', [], `no lab spec at ${target}`, { hint: 'pass a hearth.yaml / hearth.config.ts or a directory holding one; `hearth init` writes one' }), file: target }],
     };
   }
-  const raw = await readSpec(file);
+  return checkRawSpec(await readSpec(file), file);
+}
+
+/** Check YAML text as a lab spec (no file needed): the same passes as loadLab. */
+export function checkLabText(text: string, file = 'hearth.yaml'): LoadResult {
+  return checkRawSpec(parseYamlSpec(text, file), file);
+}
+
+/** schema → semantic checks → model, on read data; every issue located and sorted. */
+export function checkRawSpec(raw: RawSpec, file: string): LoadResult {
   if (raw.data === undefined || hasErrors(raw.issues)) return { file, issues: sortIssues(locateAll(raw.issues, raw.source)) };
   const schema = checkSchema(raw.data);
   const issues = [...raw.issues, ...schema.issues];

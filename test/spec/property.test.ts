@@ -7,10 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { parseYamlSpec } from '../../src/spec/load.js';
-import { checkSchema } from '../../src/spec/check.js';
-import { validateSpec } from '../../src/spec/validate.js';
-import { resolveLab } from '../../src/model/resolve.js';
+import { checkLabText } from '../../src/pipeline.js';
 import { renderLab } from '../../src/render/index.js';
 import type { Issue } from '../../src/spec/issues.js';
 
@@ -37,21 +34,11 @@ const BASE = {
   ],
 };
 
-/** Run every stage a spec goes through; throws only on a crash. */
+/** Run every stage a spec goes through (rendering too when it is valid); throws only on a crash. */
 function run(text: string): Issue[] {
-  const raw = parseYamlSpec(text, 'hearth.yaml');
-  const issues = [...raw.issues];
-  if (raw.data !== undefined && !issues.some((i) => i.severity === 'error')) {
-    const s = checkSchema(raw.data);
-    issues.push(...s.issues);
-    if (s.spec) {
-      issues.push(...validateSpec(s.spec));
-      const r = resolveLab(s.spec);
-      issues.push(...r.issues);
-      if (!issues.some((i) => i.severity === 'error')) renderLab(r.model!);
-    }
-  }
-  return issues.map((i) => (i.line ? i : { ...i, ...(raw.source.locate(i.path) ?? { line: 1, col: 1 }) }));
+  const r = checkLabText(text);
+  if (r.model) renderLab(r.model);
+  return r.issues;
 }
 
 function assertLocated(issues: Issue[]): void {

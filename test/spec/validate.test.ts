@@ -5,11 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseYamlSpec } from '../../src/spec/load.js';
-import { checkSchema } from '../../src/spec/check.js';
-import { validateSpec } from '../../src/spec/validate.js';
-import { resolveLab } from '../../src/model/resolve.js';
-import { formatPath, sortIssues, type Issue } from '../../src/spec/issues.js';
+import { checkLabText } from '../../src/pipeline.js';
+import { formatPath, type Issue } from '../../src/spec/issues.js';
 
 const BASE = `name: lab
 domain: home.example.com
@@ -88,17 +85,7 @@ apps:
 `;
 
 function check(text: string): Issue[] {
-  const raw = parseYamlSpec(text, 'hearth.yaml');
-  const issues = [...raw.issues];
-  if (raw.data !== undefined && !issues.some((i) => i.severity === 'error')) {
-    const s = checkSchema(raw.data);
-    issues.push(...s.issues);
-    if (s.spec) {
-      issues.push(...validateSpec(s.spec));
-      issues.push(...resolveLab(s.spec).issues);
-    }
-  }
-  return sortIssues(issues.map((i) => (i.line ? i : { ...i, ...raw.source.locate(i.path) })));
+  return checkLabText(text).issues;
 }
 
 function edit(find: string, replace: string): string {

@@ -15,20 +15,54 @@ import nfsProvisioner from './platform/nfs-provisioner.js';
 import prometheusOperatorCrds from './platform/prometheus-operator-crds.js';
 import traefik from './platform/traefik.js';
 import container from './apps/container.js';
+import cloudflared from './apps/cloudflared.js';
+import externalDns from './apps/external-dns.js';
+import externalLlm from './apps/external-llm.js';
+import externalSecrets from './apps/external-secrets.js';
+import filebrowser from './apps/filebrowser.js';
+import homeAssistant from './apps/home-assistant.js';
+import homepage from './apps/homepage.js';
+import n8n from './apps/n8n.js';
+import ollama from './apps/ollama.js';
+import openWebui from './apps/open-webui.js';
+import plex from './apps/plex.js';
+import qbittorrent from './apps/qbittorrent.js';
+import sealedSecrets from './apps/sealed-secrets.js';
+import tailscaleOperator from './apps/tailscale-operator.js';
+import vault from './apps/vault.js';
+import vaultwarden from './apps/vaultwarden.js';
+import vllm from './apps/vllm.js';
 
 const modules = [
   alloy,
   certManager,
+  cloudflared,
   container,
+  externalDns,
+  externalLlm,
+  externalSecrets,
+  filebrowser,
+  homeAssistant,
+  homepage,
   ingressNginx,
   kubePrometheusStack,
   localPath,
   loki,
   longhorn,
   metallb,
+  n8n,
   nfsProvisioner,
+  ollama,
+  openWebui,
+  plex,
   prometheusOperatorCrds,
+  qbittorrent,
+  sealedSecrets,
+  tailscaleOperator,
   traefik,
+  vault,
+  vaultwarden,
+  vllm,
 ] satisfies CatalogModule[];
 
 export const catalog: ReadonlyMap<string, CatalogModule> = new Map(modules.map((m) => [m.name, m as CatalogModule]));

@@ -18,6 +18,7 @@ const MODULES: Record<string, Loader> = {
   'apps/v1': () => import('kubernetes-models/apps/v1'),
   'batch/v1': () => import('kubernetes-models/batch/v1'),
   'networking.k8s.io/v1': () => import('kubernetes-models/networking.k8s.io/v1'),
+  'discovery.k8s.io/v1': () => import('kubernetes-models/discovery.k8s.io/v1'),
   'storage.k8s.io/v1': () => import('kubernetes-models/storage.k8s.io/v1'),
   'policy/v1': () => import('kubernetes-models/policy/v1'),
   'rbac.authorization.k8s.io/v1': () => import('kubernetes-models/rbac.authorization.k8s.io/v1'),

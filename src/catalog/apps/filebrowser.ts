@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { defineModule, type Manifest, type VolumeTrait } from '../types.js';
+import { meta } from '../meta.js';
+import { selectorLabels } from '../../lib/k8s.js';
+
+/**
+ * Pin: docs/research/app-charts.md (§1 table, §2.14): code index id
+ * 70866508003 deploys filebrowser/filebrowser:v2.63.23 (also ids 58190354914,
+ * 70959167250). Upstream archived the project on 2026-09-01: v2.63.23 is the
+ * last release and gets no security fixes (SlashNephy/infrastructure#10131
+ * quotes the startup notice; truenas/apps#5549 deprecates the app).
+ */
+export const FILEBROWSER_IMAGE = 'filebrowser/filebrowser:v2.63.23';
+
+/** Listening port, set with FB_PORT (the image's settings.json says 80, which needs root). */
+const PORT = 8080;
+/** The image's `user` (Dockerfile: ENV UID=1000, GID=1000, USER user). */
+const UID = 1000;
+
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
+
+const Config = z.strictObject({
+  files: z
+    .strictObject({
+      existingClaim: k8sName.optional().describe('Serve this PVC (same namespace, e.g. qbittorrent-downloads) instead of a files volume of its own.'),
+      accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany']).default('ReadWriteOnce').describe('Access mode of the files volume (ReadWriteMany to share it).'),
+    })
+    .prefault({})
+    .describe('The directory tree File Browser serves at /srv.'),
+});
+
+export type FilebrowserConfig = z.output<typeof Config>;
+
+function volumes(c: FilebrowserConfig): VolumeTrait[] {
+  const v: VolumeTrait[] = [{ name: 'database', size: '1Gi', mountPath: '/database' }];
+  if (!c.files.existingClaim) v.push({ name: 'files', size: '50Gi', mountPath: '/srv', accessMode: c.files.accessMode });
+  return v;
+}
+
+/** File Browser: a web file manager over one volume, non-root, raw manifests. */
+export default defineModule({
+  name: 'filebrowser',
+  kind: 'app',
+  summary: 'File Browser web file manager (archived upstream 2026-09-01: no more security fixes)',
+  layer: 'apps',
+  dir: 'filebrowser',
+  config: Config,
+  app: (c) => ({
+    expose: 'lan',
+    web: { service: (app) => `${app}-server`, port: PORT },
+    volumes: volumes(c),
+    resources: { requests: { cpu: '25m', memory: '64Mi' }, limits: { memory: '512Mi' } },
+    replicas: 1,
+  }),
+  render: (ctx) => {
+    const app = ctx.component.app!;
+    const c = ctx.config as FilebrowserConfig;
+    const server = `${app.name}-server`;
+    const selector = selectorLabels('filebrowser', app.name);
+    const manifests: Manifest[] = [];
+
+    const probe = { httpGet: { path: '/health', port: 'http' } };
+    const container = {
+      name: 'filebrowser',
+      image: FILEBROWSER_IMAGE,
+      ports: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
+      env: [
+        { name: 'FB_PORT', value: String(PORT) },
+        { name: 'FB_ADDRESS', value: '0.0.0.0' },
+        { name: 'FB_ROOT', value: '/srv' },
+        { name: 'FB_DATABASE', value: '/database/filebrowser.db' },
+      ],
+      resources: { requests: app.resources.requests, limits: app.resources.limits },
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        runAsNonRoot: true,
+        runAsUser: UID,
+        runAsGroup: UID,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      readinessProbe: { ...probe, periodSeconds: 10 },
+      livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 5 },
+      volumeMounts: [
+        ...app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
+        ...(c.files.existingClaim ? [{ name: 'files', mountPath: '/srv' }] : []),
+        // init.sh copies a default settings.json here on start; the real settings live in the database.
+        { name: 'settings', mountPath: '/config' },
+      ],
+    };
+
+    manifests.push({
+      file: 'deployment',
+      object: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: meta(ctx, server, 'server'),
+        spec: {
+          replicas: app.replicas,
+          // ReadWriteOnce volumes (and a BoltDB database with a file lock).
+          strategy: { type: 'Recreate' },
+          selector: { matchLabels: selector },
+          template: {
+            metadata: { labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': ctx.lab.name } },
+            spec: {
+              automountServiceAccountToken: false,
+              securityContext: { fsGroup: UID, fsGroupChangePolicy: 'OnRootMismatch' },
+              ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
+              containers: [container],
+              volumes: [
+                ...app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })),
+                ...(c.files.existingClaim ? [{ name: 'files', persistentVolumeClaim: { claimName: c.files.existingClaim } }] : []),
+                { name: 'settings', emptyDir: { sizeLimit: '16Mi' } },
+              ],
+            },
+          },
+        },
+      },
+    });
+
+    manifests.push({
+      file: 'service',
+      object: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: meta(ctx, server, 'server'),
+        spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: PORT, targetPort: 'http', protocol: 'TCP' }] },
+      },
+    });
+    return { manifests };
+  },
+});

@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { defineModule, type Manifest } from '../types.js';
+import { meta } from '../meta.js';
+import { selectorLabels } from '../../lib/k8s.js';
+
+/**
+ * Pin: docs/research/app-charts.md (§1 table, §2.8): 1Panel-dev/appstore#8771
+ * "update vaultwarden/server docker tag to v1.37.0" (merged 2026-07-27).
+ */
+export const VAULTWARDEN_IMAGE = 'vaultwarden/server:1.37.0';
+
+/** ROCKET_PORT: above 1024 so the server runs without root (the image default is 80). */
+const PORT = 8080;
+const UID = 1000;
+
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
+const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/);
+const secretRef = (key: string) => z.strictObject({ name: k8sName.describe('Secret name (same namespace).'), key: secretKey.default(key) });
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const Config = z.strictObject({
+  timezone: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/)
+    .refine(isTimeZone, 'not a time zone of the IANA database')
+    .default('Etc/UTC')
+    .describe('IANA time zone (TZ) for log timestamps, e.g. Europe/Berlin.'),
+  domain: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('Public URL (DOMAIN). Default: the ingress URL https://<host>. Needed for attachments, e-mail links and WebAuthn.'),
+  signupsAllowed: z.boolean().default(false).describe('SIGNUPS_ALLOWED: anyone who can reach the page may register.'),
+  invitationsAllowed: z.boolean().default(true).describe('INVITATIONS_ALLOWED: organization admins may invite users even with signups off.'),
+  signupsVerify: z.boolean().default(false).describe('SIGNUPS_VERIFY: new users must confirm their e-mail address (needs smtp).'),
+  adminTokenSecret: secretRef('ADMIN_TOKEN')
+    .optional()
+    .describe('Secret with ADMIN_TOKEN (an Argon2 PHC hash from `vaultwarden hash`) for the /admin page; without it the page is disabled.'),
+  databaseUrlSecret: secretRef('DATABASE_URL')
+    .optional()
+    .describe('Secret with DATABASE_URL (postgresql://user:pass@host:5432/db). Default: SQLite in /data.'),
+  smtp: z
+    .strictObject({
+      host: z.string().min(1).describe('SMTP_HOST'),
+      port: z.number().int().min(1).max(65535).default(587).describe('SMTP_PORT'),
+      security: z.enum(['starttls', 'force_tls', 'off']).default('starttls').describe('SMTP_SECURITY'),
+      from: z.email().describe('SMTP_FROM'),
+      username: z.string().min(1).optional().describe('SMTP_USERNAME'),
+      passwordSecret: secretRef('SMTP_PASSWORD').optional().describe('Secret with SMTP_PASSWORD.'),
+    })
+    .optional()
+    .describe('Outgoing mail for invitations, verification and 2FA e-mails.'),
+});
+
+export type VaultwardenConfig = z.output<typeof Config>;
+
+/** Vaultwarden (Bitwarden-compatible server): non-root, SQLite or PostgreSQL, secrets by reference. */
+export default defineModule({
+  name: 'vaultwarden',
+  kind: 'app',
+  summary: 'Vaultwarden password manager (Bitwarden-compatible; non-root, /data on a PVC, secrets by reference)',
+  layer: 'apps',
+  dir: 'vaultwarden',
+  config: Config,
+  app: () => ({
+    // Phones and browser extensions sync from anywhere.
+    expose: 'public',
+    web: { service: (app) => `${app}-server`, port: PORT },
+    volumes: [{ name: 'data', size: '2Gi', mountPath: '/data' }],
+    resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+    replicas: 1,
+    // Website icons, push relay, SMTP.
+    egressInternet: true,
+  }),
+  render: (ctx) => {
+    const app = ctx.component.app!;
+    const c = ctx.config as VaultwardenConfig;
+    const server = `${app.name}-server`;
+    const selector = selectorLabels('vaultwarden', app.name);
+    const manifests: Manifest[] = [];
+
+    const plain: Record<string, string> = {
+      TZ: c.timezone,
+      ROCKET_PORT: String(PORT),
+      DATA_FOLDER: '/data',
+      SIGNUPS_ALLOWED: String(c.signupsAllowed),
+      INVITATIONS_ALLOWED: String(c.invitationsAllowed),
+      SIGNUPS_VERIFY: String(c.signupsVerify),
+      // Push-style sync over WebSocket on the main port (the separate 3012 port is gone since 1.31).
+      ENABLE_WEBSOCKET: 'true',
+    };
+    const domain = c.domain ?? app.url;
+    if (domain) plain.DOMAIN = domain;
+    if (c.smtp) {
+      plain.SMTP_HOST = c.smtp.host;
+      plain.SMTP_PORT = String(c.smtp.port);
+      plain.SMTP_SECURITY = c.smtp.security;
+      plain.SMTP_FROM = c.smtp.from;
+      if (c.smtp.username) plain.SMTP_USERNAME = c.smtp.username;
+    }
+    const config = `${app.name}-config`;
+    const data = Object.fromEntries(Object.keys(plain).sort().map((k) => [k, plain[k]]));
+    manifests.push({ file: 'configmap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, config, 'config'), data } });
+    // envFrom is read at start: a changed ConfigMap rolls the pod through this annotation.
+    const checksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+
+    // Secrets only by reference: the values never enter the repository.
+    const fromSecret = (name: string, ref: { name: string; key: string }) => ({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+    const env = [
+      ...(c.adminTokenSecret ? [fromSecret('ADMIN_TOKEN', c.adminTokenSecret)] : []),
+      ...(c.databaseUrlSecret ? [fromSecret('DATABASE_URL', c.databaseUrlSecret)] : []),
+      ...(c.smtp?.passwordSecret ? [fromSecret('SMTP_PASSWORD', c.smtp.passwordSecret)] : []),
+    ];
+
+    const probe = { httpGet: { path: '/alive', port: 'http' } };
+    const container = {
+      name: 'vaultwarden',
+      image: VAULTWARDEN_IMAGE,
+      ports: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
+      envFrom: [{ configMapRef: { name: config } }],
+      ...(env.length ? { env } : {}),
+      resources: { requests: app.resources.requests, limits: app.resources.limits },
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        runAsNonRoot: true,
+        runAsUser: UID,
+        runAsGroup: UID,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      readinessProbe: { ...probe, periodSeconds: 10 },
+      livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 5 },
+      volumeMounts: app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
+    };
+
+    manifests.push({
+      file: 'deployment',
+      object: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: meta(ctx, server, 'server'),
+        spec: {
+          replicas: app.replicas,
+          // ReadWriteOnce /data (and SQLite must never have two writers).
+          strategy: { type: 'Recreate' },
+          selector: { matchLabels: selector },
+          template: {
+            metadata: {
+              labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': ctx.lab.name },
+              annotations: { 'checksum/config': checksum },
+            },
+            spec: {
+              automountServiceAccountToken: false,
+              securityContext: { fsGroup: UID, fsGroupChangePolicy: 'OnRootMismatch' },
+              ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
+              containers: [container],
+              volumes: app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })),
+            },
+          },
+        },
+      },
+    });
+
+    manifests.push({
+      file: 'service',
+      object: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: meta(ctx, server, 'server'),
+        spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: PORT, targetPort: 'http', protocol: 'TCP' }] },
+      },
+    });
+    return { manifests };
+  },
+});

@@ -17,6 +17,7 @@ helm repo add --force-update grafana-community https://grafana-community.github.
 helm repo add --force-update jetstack https://charts.jetstack.io
 helm repo add --force-update metallb https://metallb.github.io/metallb
 helm repo add --force-update nfs-subdir-external-provisioner https://kubernetes-sigs.github.io/nfs-subdir-external-provisioner/
+helm repo add --force-update otwld https://helm.otwld.com/
 helm repo add --force-update prometheus-community https://prometheus-community.github.io/helm-charts
 helm repo update
 
@@ -88,6 +89,15 @@ kubectl apply -f applications/n8n/pvc.yaml
 kubectl apply -f applications/n8n/deployment.yaml
 kubectl apply -f applications/n8n/service.yaml
 kubectl apply -f applications/n8n/ingress.yaml
+
+step 'ollama (apps)'
+kubectl apply -f applications/ollama/pvc.yaml
+# renovate: datasource=helm depName=ollama registryUrl=https://helm.otwld.com/
+helm upgrade --install ollama otwld/ollama \
+  --version 1.79.0 \
+  --namespace ml \
+  -f applications/ollama/values-homelab.yaml \
+  --wait --timeout 15m
 
 step 'paperless (apps)'
 kubectl apply -f applications/paperless/configmap.yaml

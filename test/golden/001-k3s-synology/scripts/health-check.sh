@@ -14,14 +14,14 @@ expected_nodes=2
 ready_nodes=$(kubectl get nodes --no-headers 2>/dev/null | awk '$2 == "Ready"' | wc -l)
 if [ "$ready_nodes" -ge "$expected_nodes" ]; then ok "nodes ready: $ready_nodes/$expected_nodes"; else fail "nodes ready: $ready_nodes/$expected_nodes"; fi
 
-for release in monitoring/prometheus-operator-crds nfs-provisioner/nfs-provisioner infra/metallb infra/cert-manager monitoring/alloy monitoring/kube-prometheus-stack monitoring/loki; do
+for release in monitoring/prometheus-operator-crds nfs-provisioner/nfs-provisioner infra/metallb infra/cert-manager monitoring/alloy monitoring/kube-prometheus-stack monitoring/loki ml/ollama; do
   ns=${release%%/*}
   name=${release#*/}
   status=$(helm status "$name" -n "$ns" -o json 2>/dev/null | sed -n 's/.*"status":"\([a-z-]*\)".*/\1/p' | head -n 1)
   if [ "$status" = "deployed" ]; then ok "helm release $release"; else fail "helm release $release: ${status:-missing}"; fi
 done
 
-for ns in apps docs infra monitoring nfs-provisioner; do
+for ns in apps docs infra ml monitoring nfs-provisioner; do
   if ! kubectl get namespace "$ns" >/dev/null 2>&1; then fail "namespace $ns missing"; continue; fi
   if kubectl -n "$ns" wait --for=condition=Available deployment --all --timeout=60s >/dev/null 2>&1; then ok "deployments in $ns available"; else fail "deployments in $ns not available"; fi
   while read -r sts ready; do

@@ -69,6 +69,21 @@ export interface AppTraits {
   replicas: number;
   /** Outbound internet access the app needs (model downloads, webhooks). */
   egressInternet?: boolean;
+  /**
+   * Other apps this one needs, by module (a database, a cache, an LLM server).
+   * The model stage links each need to the lab's app of that module (the one
+   * named in `dependsOn` when there are several) and adds it to `dependsOn`,
+   * so ordering and network policies follow; a missing provider is an error.
+   */
+  needs?: Need[];
+}
+
+export interface Need {
+  module: string;
+  /** Why, for messages: "a PostgreSQL database". */
+  purpose: string;
+  /** An optional need links when a provider exists and is skipped otherwise. */
+  optional?: boolean;
 }
 
 export interface PlatformInstance {

@@ -216,6 +216,7 @@ export function resolveLab(spec: LabSpec, opts: ResolveOptions = {}): ResolveRes
       values: a.values,
       nodeSelector: a.nodeSelector ?? {},
       gpu: a.gpu ?? false,
+      links: {},
       index,
     };
     model.apps.push(app);
@@ -231,6 +232,34 @@ export function resolveLab(spec: LabSpec, opts: ResolveOptions = {}): ResolveRes
       app,
     });
   });
+
+  // Needs: link each to the lab's app of the needed module.
+  for (const app of model.apps) {
+    const c = appComponents.find((x) => x.id === app.name)!;
+    for (const need of c.module.app!(app.config).needs ?? []) {
+      const providers = model.apps.filter((p) => p.module === need.module && p.name !== app.name);
+      const named = providers.filter((p) => app.dependsOn.includes(p.name));
+      const chosen = named.length === 1 ? named[0] : providers.length === 1 ? providers[0] : undefined;
+      if (!chosen) {
+        if (need.optional && providers.length === 0) continue;
+        issues.push(
+          providers.length === 0
+            ? issue('missing-dependency', ['apps', app.index, 'module'], `${app.module} needs ${need.purpose}, and the lab has no ${need.module} app`, {
+                hint: `add { name: ${need.module}, namespace: ${app.namespace} } to apps`,
+              })
+            : issue('missing-dependency', ['apps', app.index, 'dependsOn'], `${app.module} needs ${need.purpose}; the lab has several ${need.module} apps (${list(providers.map((p) => p.name))})`, {
+                hint: 'name the one to use in dependsOn',
+              }),
+        );
+        continue;
+      }
+      app.links[need.module] = chosen.name;
+      if (!app.dependsOn.includes(chosen.name)) {
+        app.dependsOn = [...app.dependsOn, chosen.name];
+        c.dependsOn = app.dependsOn;
+      }
+    }
+  }
 
   // Platform components implied by the spec.
   const platform: ComponentInstance[] = [];

@@ -60,6 +60,8 @@ export interface AppModel {
   values: Record<string, unknown>;
   nodeSelector: Record<string, string>;
   gpu: boolean;
+  /** Needs resolved to providers: module name → the app that serves this one. */
+  links: Record<string, string>;
   /** Index in spec.apps, for issue paths. */
   index: number;
 }

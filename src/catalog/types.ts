@@ -49,6 +49,27 @@ export interface ModuleOutput {
   /** Helm values for the module's chart (omit for modules without a chart). */
   values?: Record<string, unknown>;
   manifests: Manifest[];
+  /**
+   * Secrets the module's objects read that hearth should create (database
+   * passwords, bootstrap tokens). The secrets stage materialises them with the
+   * lab's mechanism (Sealed Secrets, SOPS, ...); values never appear in
+   * manifests. See docs/design/catalog-and-secrets.md.
+   */
+  secrets?: SecretRequest[];
+}
+
+export type SecretValueSource =
+  /** A random value generated once and kept (encrypted) from then on. */
+  | { generate: { length: number; charset?: 'alphanumeric' | 'hex' } }
+  /** The same value as a key of another requested Secret (a password both a database and its client read). */
+  | { sameAs: { namespace: string; name: string; key: string } };
+
+export interface SecretRequest {
+  namespace: string;
+  name: string;
+  keys: Record<string, SecretValueSource>;
+  /** Plain (non-secret) keys stored alongside, such as a username. */
+  plain?: Record<string, string>;
 }
 
 export interface VolumeTrait {

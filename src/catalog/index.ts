@@ -25,8 +25,11 @@ import homepage from './apps/homepage.js';
 import n8n from './apps/n8n.js';
 import ollama from './apps/ollama.js';
 import openWebui from './apps/open-webui.js';
+import paperless from './apps/paperless.js';
 import plex from './apps/plex.js';
+import postgresql from './apps/postgresql.js';
 import qbittorrent from './apps/qbittorrent.js';
+import redis from './apps/redis.js';
 import sealedSecrets from './apps/sealed-secrets.js';
 import tailscaleOperator from './apps/tailscale-operator.js';
 import vault from './apps/vault.js';
@@ -54,9 +57,12 @@ const modules = [
   nfsProvisioner,
   ollama,
   openWebui,
+  paperless,
   plex,
+  postgresql,
   prometheusOperatorCrds,
   qbittorrent,
+  redis,
   sealedSecrets,
   tailscaleOperator,
   traefik,

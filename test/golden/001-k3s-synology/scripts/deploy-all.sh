@@ -106,4 +106,14 @@ kubectl apply -f applications/paperless/deployment.yaml
 kubectl apply -f applications/paperless/service.yaml
 kubectl apply -f applications/paperless/ingress.yaml
 
+step 'postgresql (apps)'
+kubectl apply -f applications/postgresql/pvc.yaml
+kubectl apply -f applications/postgresql/statefulset.yaml
+kubectl apply -f applications/postgresql/service.yaml
+
+step 'redis (apps)'
+kubectl apply -f applications/redis/pvc.yaml
+kubectl apply -f applications/redis/deployment.yaml
+kubectl apply -f applications/redis/service.yaml
+
 printf '\nDeployed. Run scripts/health-check.sh to verify.\n'

@@ -15,6 +15,7 @@ import nfsProvisioner from './platform/nfs-provisioner.js';
 import prometheusOperatorCrds from './platform/prometheus-operator-crds.js';
 import traefik from './platform/traefik.js';
 import container from './apps/container.js';
+import devContainers from './apps/dev-containers.js';
 import cloudflared from './apps/cloudflared.js';
 import externalDns from './apps/external-dns.js';
 import externalLlm from './apps/external-llm.js';
@@ -23,6 +24,7 @@ import filebrowser from './apps/filebrowser.js';
 import homeAssistant from './apps/home-assistant.js';
 import homepage from './apps/homepage.js';
 import n8n from './apps/n8n.js';
+import nginxProxy from './apps/nginx-proxy.js';
 import ollama from './apps/ollama.js';
 import openWebui from './apps/open-webui.js';
 import paperless from './apps/paperless.js';
@@ -41,6 +43,7 @@ const modules = [
   certManager,
   cloudflared,
   container,
+  devContainers,
   externalDns,
   externalLlm,
   externalSecrets,
@@ -55,6 +58,7 @@ const modules = [
   metallb,
   n8n,
   nfsProvisioner,
+  nginxProxy,
   ollama,
   openWebui,
   paperless,

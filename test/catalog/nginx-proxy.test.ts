@@ -164,8 +164,13 @@ test('nginx-proxy: without dev containers or routes it still renders a valid con
   nginxTest(conf);
   assert.ok(!objs.some((o) => o.kind === 'Service' && o.metadata.name === 'proxy-ssh'));
   const root = renderWith([nginxProxy], testLab([{ name: 'proxy', module: 'nginx-proxy', namespace: 'apps', config: { routes: [{ path: '/', upstream: 'https://code.lan.example.com' }] } }]));
-  const rootConf = confOf(objects(root.files), 'proxy');
+  const rootObjs = objects(root.files);
+  const rootConf = confOf(rootObjs, 'proxy');
   assert.match(rootConf, /proxy_ssl_server_name on;/);
+  assert.doesNotMatch(rootConf, /location = \/ \{/, 'a route for / replaces the index page');
+  const lan = rootObjs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'proxy-proxy')!;
+  assert.deepEqual(lan.spec.egress, [{ to: [{ ipBlock: { cidr: '192.168.1.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] }], 'other names: a dev server on the LAN');
+  assert.equal(lan.spec.ingress, undefined);
   nginxTest(rootConf);
 });
 

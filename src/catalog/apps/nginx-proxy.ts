@@ -311,6 +311,8 @@ export default defineModule({
         const svc = /^[a-z0-9-]+\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(h);
         if (/^\d+\.\d+\.\d+\.\d+$/.test(h)) egress.push({ to: [{ ipBlock: { cidr: `${h}/32` } }], ports: [{ protocol: 'TCP', port }] });
         else if (svc) egress.push({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': svc[1] } } }], ports: [{ protocol: 'TCP', port }] });
+        // Any other name: a dev server on the LAN (seed 001: "Nginx to local dev servers").
+        else egress.push({ to: [{ ipBlock: { cidr: ctx.lab.spec.network.cidr } }], ports: [{ protocol: 'TCP', port }] });
       }
       const ingress = sshPorts.length ? [{ ports: sshPorts.map((p) => ({ protocol: 'TCP', port: p.port })) }] : [];
       if (ingress.length || egress.length) {

@@ -83,12 +83,22 @@ helm upgrade --install loki grafana-community/loki \
   -f monitoring/loki/values-homelab.yaml \
   --wait --timeout 15m
 
+step 'devbox (apps)'
+kubectl apply -f applications/devbox/ssh-configmap.yaml
+kubectl apply -f applications/devbox/dev-container-tom.yaml
+
 step 'n8n (apps)'
 kubectl apply -f applications/n8n/configmap.yaml
 kubectl apply -f applications/n8n/pvc.yaml
 kubectl apply -f applications/n8n/deployment.yaml
 kubectl apply -f applications/n8n/service.yaml
 kubectl apply -f applications/n8n/ingress.yaml
+
+step 'nginx (apps)'
+kubectl apply -f applications/nginx/configmap.yaml
+kubectl apply -f applications/nginx/deployment.yaml
+kubectl apply -f applications/nginx/service.yaml
+kubectl apply -f applications/nginx/ingress.yaml
 
 step 'ollama (apps)'
 kubectl apply -f applications/ollama/pvc.yaml

@@ -23,14 +23,18 @@ import externalSecrets from './apps/external-secrets.js';
 import filebrowser from './apps/filebrowser.js';
 import homeAssistant from './apps/home-assistant.js';
 import homepage from './apps/homepage.js';
+import immich from './apps/immich.js';
 import n8n from './apps/n8n.js';
+import nextcloud from './apps/nextcloud.js';
 import nginxProxy from './apps/nginx-proxy.js';
 import ollama from './apps/ollama.js';
 import openWebui from './apps/open-webui.js';
 import paperless from './apps/paperless.js';
 import plex from './apps/plex.js';
+import postgresml from './apps/postgresml.js';
 import postgresql from './apps/postgresql.js';
 import qbittorrent from './apps/qbittorrent.js';
+import ragPlatform from './apps/rag-platform.js';
 import redis from './apps/redis.js';
 import sealedSecrets from './apps/sealed-secrets.js';
 import tailscaleOperator from './apps/tailscale-operator.js';
@@ -50,6 +54,7 @@ const modules = [
   filebrowser,
   homeAssistant,
   homepage,
+  immich,
   ingressNginx,
   kubePrometheusStack,
   localPath,
@@ -57,15 +62,18 @@ const modules = [
   longhorn,
   metallb,
   n8n,
+  nextcloud,
   nfsProvisioner,
   nginxProxy,
   ollama,
   openWebui,
   paperless,
   plex,
+  postgresml,
   postgresql,
   prometheusOperatorCrds,
   qbittorrent,
+  ragPlatform,
   redis,
   sealedSecrets,
   tailscaleOperator,

@@ -84,7 +84,13 @@ export interface AppTraits {
   /** Default exposure when the spec does not say. */
   expose: Exposure;
   /** The Service and port an ingress routes to; absent for apps without a web UI. */
-  web?: { service: (app: string) => string; port: number };
+  web?: {
+    service: (app: string) => string;
+    /** The Service port the Ingress targets. */
+    port: number;
+    /** The pod's port behind it, for NetworkPolicies (which match pod ports). Default: `port`. */
+    targetPort?: number;
+  };
   volumes: VolumeTrait[];
   resources: ResourcesModel;
   replicas: number;

@@ -118,7 +118,7 @@ export function appObjects(lab: LabModel, c: ComponentInstance): Manifest[] {
     out.push({ file: 'ingress', object: ingressObject(lab, c, app.host, traits.web.service(app.name), traits.web.port, app.issuer) });
   }
   const ns = lab.namespaces.find((n) => n.name === app.namespace);
-  if (ns?.networkPolicy === 'default-deny') out.push({ file: 'network-policy', object: appPolicy(lab, c, traits.egressInternet ?? false, traits.web?.port) });
+  if (ns?.networkPolicy === 'default-deny') out.push({ file: 'network-policy', object: appPolicy(lab, c, traits.egressInternet ?? false, traits.web && (traits.web.targetPort ?? traits.web.port)) });
   return out;
 }
 

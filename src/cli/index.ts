@@ -36,6 +36,17 @@ export function createProgram(setCode: (c: ExitCode) => void): Command {
     .action((lab: string, opts) => run(import('./commands/validate.js').then((m) => m.validate(lab, opts))));
 
   program
+    .command('add')
+    .description("add an app from the catalog to the lab's hearth.yaml, keeping its comments and layout")
+    .argument('<module>', 'app module (`hearth catalog` lists them)')
+    .argument('[lab]', 'hearth.yaml or a directory holding one', '.')
+    .option('--name <name>', 'app name (default: the module name)')
+    .option('--namespace <ns>', 'a namespace declared in the spec (default: the only one)')
+    .option('--set <key=value>', 'set a field of the entry, value read as YAML (repeatable): expose=lan, config.timezone=Europe/Berlin', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--dry-run', 'print the edited file instead of writing it')
+    .action((module: string, lab: string, opts) => run(import('./commands/add.js').then((m) => m.add(module, lab, opts))));
+
+  program
     .command('build')
     .description('render the lab into a deployable repository (Flux, Argo CD or plain Helm)')
     .argument('[lab]', 'hearth.yaml, hearth.config.ts, or a directory holding one', '.')

@@ -11,6 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toYaml, type JsonValue } from '../src/lib/yaml-emit.js';
+import { catalog } from '../src/catalog/index.js';
+
+function catalogSize(): number {
+  return catalog.size;
+}
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin/hearth.js');
@@ -87,6 +92,20 @@ function main(): void {
       rows.push(`| build, ${n} apps | ${files} | ${median(times).toFixed(0)} ms | ${Math.max(...rss).toFixed(0)} MiB |`);
       process.stderr.write(`${n} apps: ${times.map((t) => t.toFixed(0)).join(', ')} ms\n`);
     }
+    // Every catalog module at once (the every-module fixture lab).
+    const every = path.join(ROOT, 'test/fixtures/labs/every-module/hearth.yaml');
+    const et: number[] = [];
+    const er: number[] = [];
+    let ef = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const out = path.join(work, `out-every-${i}`);
+      const r = runOnce(['build', every, '--out', out]);
+      et.push(r.ms);
+      er.push(r.rssMiB);
+      ef = r.files ?? ef;
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+    rows.push(`| build, every catalog module (${catalogSize()} modules, every-module fixture) | ${ef} | ${median(et).toFixed(0)} ms | ${Math.max(...er).toFixed(0)} MiB |`);
     const cold = Array.from({ length: RUNS * 2 }, () => runOnce(['--version']));
     rows.push(`| \`hearth --version\` (cold start) | — | ${median(cold.map((c) => c.ms)).toFixed(0)} ms | ${Math.max(...cold.map((c) => c.rssMiB)).toFixed(0)} MiB |`);
   } finally {

@@ -13,6 +13,8 @@ import longhorn from './platform/longhorn.js';
 import metallb from './platform/metallb.js';
 import nfsProvisioner from './platform/nfs-provisioner.js';
 import prometheusOperatorCrds from './platform/prometheus-operator-crds.js';
+import sealedSecretsController from './platform/sealed-secrets-controller.js';
+import labSecrets from './platform/lab-secrets.js';
 import traefik from './platform/traefik.js';
 import container from './apps/container.js';
 import devContainers from './apps/dev-containers.js';
@@ -57,6 +59,7 @@ const modules = [
   immich,
   ingressNginx,
   kubePrometheusStack,
+  labSecrets,
   localPath,
   loki,
   longhorn,
@@ -76,6 +79,7 @@ const modules = [
   ragPlatform,
   redis,
   sealedSecrets,
+  sealedSecretsController,
   tailscaleOperator,
   traefik,
   vault,

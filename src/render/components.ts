@@ -4,7 +4,7 @@
  */
 import { mergeValues } from '../lib/k8s.js';
 import type { LabModel, ComponentInstance } from '../model/types.js';
-import type { Manifest } from '../catalog/types.js';
+import type { Manifest, SecretRequest } from '../catalog/types.js';
 import { appObjects, ingressObject } from './objects.js';
 
 export interface RenderedComponent {
@@ -15,6 +15,8 @@ export interface RenderedComponent {
   manifests: Manifest[];
   /** Custom resources applied once the chart (and its CRDs) is ready. */
   config: Manifest[];
+  /** Secrets the module asked for; the secrets stage turns them into objects. */
+  secrets: SecretRequest[];
 }
 
 /** Apply order within a component: what others reference first. */
@@ -41,6 +43,7 @@ export function renderComponents(lab: LabModel): RenderedComponent[] {
       values,
       manifests: manifests.filter((m) => !m.needsCrds),
       config: manifests.filter((m) => m.needsCrds),
+      secrets: out.secrets ?? [],
     };
   });
 }

@@ -19,8 +19,11 @@ export const layouts = {
   none: renderHelm,
 } satisfies Record<LabModel['gitops']['engine'], Layout>;
 
-export function renderLab(lab: LabModel): RenderedFile[] {
-  const components = renderComponents(lab);
+/**
+ * Render a lab. `components` lets the pipeline pass components it already
+ * rendered and completed (the secrets stage adds encrypted Secrets to them).
+ */
+export function renderLab(lab: LabModel, components: RenderedComponent[] = renderComponents(lab)): RenderedFile[] {
   const files = [...layouts[lab.gitops.engine](lab, components), renovateConfig(lab)];
   const seen = new Set<string>();
   for (const f of files) {

@@ -391,6 +391,42 @@ export const ComponentOverride = z.strictObject({
   values: z.record(z.string(), z.unknown()).default({}).describe('Chart values merged over what hearth renders.'),
 });
 
+const SecretSource = z.union([
+  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).describe('Read the value from this environment variable at build time.') }),
+  z.strictObject({ file: z.string().min(1).describe('Read the value from this file, outside the repository (~ and paths relative to the spec work); one trailing newline is dropped.') }),
+  z.strictObject({
+    generate: z
+      .strictObject({ length: z.number().int().min(12).max(256).default(32), charset: z.enum(['alphanumeric', 'hex']).default('alphanumeric') })
+      .describe('Generate a random value once; it is kept, encrypted, in hearth.secrets.lock.'),
+  }),
+]);
+
+export const SecretValue = z.strictObject({
+  name: name,
+  namespace: name,
+  type: z.string().optional().describe('Secret type, e.g. kubernetes.io/dockerconfigjson. Default: Opaque.'),
+  data: z
+    .record(z.string().regex(/^[-._a-zA-Z0-9]+$/), SecretSource)
+    .describe('Keys and where their values come from: { env: VAR }, { file: path } or { generate: { length: 32 } }.'),
+});
+
+export const Secrets = z
+  .strictObject({
+    mechanism: z
+      .enum(['none', 'sealed-secrets', 'sops'])
+      .default('none')
+      .describe('How Secrets reach git: sealed-secrets (SealedSecret objects), sops (age-encrypted Secrets, decrypted by Flux or deploy-all.sh), or none (created by hand).'),
+    sealedSecrets: z
+      .strictObject({
+        certificate: z.string().min(1).describe("The controller's public sealing certificate (kubeseal --fetch-cert > sealed-secrets.pem), relative to the spec."),
+        scope: z.enum(['strict', 'namespace-wide', 'cluster-wide']).default('strict'),
+      })
+      .optional(),
+    sops: z.strictObject({ recipients: z.array(z.string()).min(1).describe('age recipients (age1...) that can decrypt.') }).optional(),
+    values: z.array(SecretValue).default([]).describe('Secrets the lab needs beyond those catalog modules request.'),
+  })
+  .describe('Secrets: values come from the environment, files outside the repository, or are generated once; never plaintext in git.');
+
 export const Requirement = z.strictObject({
   id: z.string().regex(/^(FR|NFR)-?[0-9]+[a-z]?$/i).describe('FR12, NFR-3, ...'),
   text: z.string().min(1),
@@ -433,6 +469,7 @@ export const Lab = z
     namespaces: z.array(Namespace).default([]),
     apps: z.array(App).default([]),
     components: z.record(z.string(), ComponentOverride).default({}).describe('Overrides for platform components by id.'),
+    secrets: Secrets.default({ mechanism: 'none', values: [] }),
     requirements: z.array(Requirement).default([]),
     decisions: z.array(DecisionRef).default([]),
   })
@@ -451,6 +488,8 @@ export type SecretRefSpec = z.output<typeof SecretRef>;
 export type NamespaceSpec = z.output<typeof Namespace>;
 export type ReceiverSpec = z.output<typeof Receiver>;
 export type ResourcesSpec = z.output<typeof Resources>;
+export type SecretsSpec = z.output<typeof Secrets>;
+export type SecretValueSpec = z.output<typeof SecretValue>;
 
 /** The JSON Schema editors use for hearth.yaml. */
 export function labJsonSchema(): Record<string, unknown> {

@@ -231,6 +231,37 @@ export function validateSpec(spec: LabSpec): Issue[] {
   checkClass(['observability', 'metrics', 'storage', 'class'], spec.observability.metrics.storage.class);
   checkClass(['observability', 'logs', 'storage', 'class'], spec.observability.logs.storage.class);
 
+  // Secrets.
+  const sec = spec.secrets;
+  if (sec.mechanism === 'sealed-secrets' && !sec.sealedSecrets) {
+    out.push(issue('missing-key', ['secrets', 'sealedSecrets'], "sealed-secrets needs the controller's public certificate", { hint: 'add sealedSecrets: { certificate: ./sealed-secrets.pem } (kubeseal --fetch-cert > sealed-secrets.pem)' }));
+  }
+  if (sec.mechanism === 'sops' && !sec.sops) {
+    out.push(issue('missing-key', ['secrets', 'sops'], 'sops needs at least one age recipient', { hint: 'add sops: { recipients: [age1...] } (age-keygen -y key.txt prints it)' }));
+  }
+  if (sec.mechanism === 'sops' && spec.gitops.engine === 'argocd') {
+    out.push(issue('invalid-combination', ['secrets', 'mechanism'], 'Argo CD cannot decrypt SOPS files without a plugin', { hint: 'use sealed-secrets with argocd, or flux (which decrypts SOPS natively)' }));
+  }
+  sec.sops?.recipients.forEach((r, i) => {
+    if (!/^age1[02-9ac-hj-np-z]{58}$/.test(r)) {
+      out.push(
+        issue('invalid-format', ['secrets', 'sops', 'recipients', i], r.startsWith('AGE-SECRET-KEY') ? 'this is an age private key' : `"${r.length > 24 ? r.slice(0, 24) + '…' : r}" is not an age X25519 recipient`, {
+          expected: 'age1 followed by 58 bech32 characters',
+          hint: r.startsWith('AGE-SECRET-KEY') ? 'never put a private key in the spec: use its recipient (age-keygen -y key.txt)' : undefined,
+        }),
+      );
+    }
+  });
+  if (sec.mechanism === 'none' && sec.values.length > 0) {
+    out.push(issue('missing-dependency', ['secrets', 'mechanism'], 'secrets.values need a mechanism to reach the cluster', { hint: 'set mechanism: sealed-secrets or sops' }));
+  }
+  if (sec.mechanism === 'sealed-secrets' && spec.apps.some((a) => (a.module ?? a.name) === 'sealed-secrets')) {
+    const i = spec.apps.findIndex((a) => (a.module ?? a.name) === 'sealed-secrets');
+    out.push(issue('invalid-combination', ['apps', i, 'module'], 'secrets.mechanism: sealed-secrets already deploys the controller (in kube-system, first)', { hint: 'remove this app' }));
+  }
+  unique(sec.values, (v) => `${v.namespace}/${v.name}`, (i) => ['secrets', 'values', i, 'name'], 'secret', out);
+  sec.values.forEach((v, i) => ref(out, ['secrets', 'values', i, 'namespace'], v.namespace, nsNames, 'namespace', 'namespaces'));
+
   // Apps.
   const reqIds = spec.requirements.map((r) => r.id.toUpperCase());
   spec.apps.forEach((a, i) => {

@@ -242,3 +242,10 @@ function removeEmptyParents(root: string, dir: string): void {
     d = path.dirname(d);
   }
 }
+
+/** Replace one file atomically (write beside it, then rename); for state files such as the secrets lock. */
+export function writeFileAtomic(file: string, contents: string): void {
+  const tmp = `${file}.hearth-tmp-${process.pid}`;
+  fs.writeFileSync(tmp, contents);
+  fs.renameSync(tmp, file);
+}

@@ -129,6 +129,8 @@ export function renderFlux(lab: LabModel, components: RenderedComponent[]): Rend
       prune: true,
       wait: true,
       sourceRef: { kind: 'GitRepository', name: FLUX_NS },
+      // SOPS-encrypted Secrets: Flux decrypts with the age key in flux-system/sops-age.
+      ...(lab.spec.secrets.mechanism === 'sops' ? { decryption: { provider: 'sops', secretRef: { name: 'sops-age' } } } : {}),
       ...(k.dependsOn.length ? { dependsOn: k.dependsOn.map((name) => ({ name })) } : {}),
     },
   });

@@ -15,6 +15,12 @@ import { manifestFiles, yamlFile, GENERATED_HEADER, type RenderedFile } from '..
 import { helmRepositories } from './shared.js';
 import { renovateHelmComment } from '../renovate.js';
 
+/** `kubectl apply`, or `sops --decrypt | kubectl apply` for SOPS-encrypted files. */
+function applyStep(path: string, manifests: RenderedComponent['manifests'], file: string): string {
+  const sops = manifests.some((m) => `${m.file}.yaml` === file && 'sops' in m.object);
+  return sops ? `sops --decrypt ${path} | kubectl apply -f -` : `kubectl apply -f ${path}`;
+}
+
 function componentDir(rc: RenderedComponent): string {
   const c = rc.instance;
   return `${LAYER_FOLDER[c.layer]}/${c.kind === 'app' ? c.id : c.module.dir}`;
@@ -39,7 +45,7 @@ export function renderHelm(lab: LabModel, components: RenderedComponent[]): Rend
     const post = manifestFiles(dir, rc.config.map((m) => ({ ...m, file: m.file })), files);
     steps.push('');
     steps.push(`step ${sh(`${c.id} (${c.layer})`)}`);
-    for (const f of pre) steps.push(`kubectl apply -f ${dir}/${f}`);
+    for (const f of pre) steps.push(applyStep(`${dir}/${f}`, rc.manifests, f));
     if (rc.values && c.chart) {
       files.push(yamlFile(`${dir}/values-homelab.yaml`, [rc.values]));
       steps.push(renovateHelmComment(c.chart));
@@ -63,7 +69,7 @@ ${GENERATED_HEADER}# Deploys the lab in order: namespaces, then each layer (stor
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for tool in kubectl helm; do
+for tool in kubectl helm${lab.spec.secrets.mechanism === 'sops' ? ' sops' : ''}; do
   command -v "$tool" >/dev/null 2>&1 || { echo "deploy-all: $tool is not installed" >&2; exit 1; }
 done
 kubectl cluster-info >/dev/null || { echo "deploy-all: cannot reach the cluster (check KUBECONFIG and the current context)" >&2; exit 1; }

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineModule, type Manifest } from '../types.js';
 import { meta } from '../meta.js';
 import { selectorLabels } from '../../lib/k8s.js';
 import { toYaml, type JsonValue } from '../../lib/yaml-emit.js';
-import { NAME_RE } from '../../spec/schema.js';
 import type { LabModel, AppModel } from '../../model/types.js';
+import { boundedSecretKey, configMap, containerPort, defaultDeny, deployment, instancePods, networkPolicy, nodeSelectorOf, nonRootPod, objectName, service, servicePort, sha256, tcpPorts } from './_shared.js';
 
 /**
  * cloudflare/cloudflared 2026.9.3 (Docker Hub). Evidence: docs/research/app-charts.md
@@ -44,8 +43,8 @@ const Config = z.strictObject({
     .describe('Tunnel name or UUID. Default: remoteAccess.tunnel when remoteAccess.type is cloudflare-tunnel, else the app name.'),
   credentials: z
     .strictObject({
-      secret: z.string().max(63).regex(NAME_RE).describe('Secret in the app namespace holding the tunnel credentials JSON.'),
-      key: z.string().min(1).max(253).regex(/^[-._a-zA-Z0-9]+$/).describe('Key inside the Secret.'),
+      secret: objectName.describe('Secret in the app namespace holding the tunnel credentials JSON.'),
+      key: boundedSecretKey.describe('Key inside the Secret.'),
     })
     .optional()
     .describe('Default: remoteAccess.credentials, else Secret cloudflared-credentials, key credentials.json.'),
@@ -141,65 +140,49 @@ export default defineModule({
       loglevel: c.logLevel,
       ingress: rules as unknown as JsonValue,
     });
-    const checksum = createHash('sha256').update(configYaml).digest('hex');
     const manifests: Manifest[] = [
-      {
-        file: 'configmap',
-        object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, `${app.name}-config`, 'config'), data: { 'config.yml': configYaml } },
-      },
-    ];
-    const limits: Record<string, string> = { ...(app.resources.limits as Record<string, string>) };
-    manifests.push({
-      file: 'deployment',
-      object: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: meta(ctx, name, 'tunnel'),
-        spec: {
-          replicas: app.replicas,
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-          selector: { matchLabels: selector },
-          template: {
-            metadata: {
-              labels: { ...selector, 'app.kubernetes.io/component': 'tunnel', 'app.kubernetes.io/part-of': lab.name },
-              annotations: { 'checksum/config': checksum },
-            },
-            spec: {
-              automountServiceAccountToken: false,
-              securityContext: { runAsNonRoot: true, runAsUser: CLOUDFLARED_UID, runAsGroup: CLOUDFLARED_UID, seccompProfile: { type: 'RuntimeDefault' } },
-              affinity: {
-                podAntiAffinity: {
-                  preferredDuringSchedulingIgnoredDuringExecution: [
-                    { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } } },
-                  ],
-                },
-              },
-              ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-              containers: [
-                {
-                  name: 'cloudflared',
-                  image: CLOUDFLARED_IMAGE,
-                  args: ['tunnel', '--config', `${CONFIG_DIR}/config.yml`, '--metrics', `0.0.0.0:${METRICS_PORT}`, '--no-autoupdate', 'run'],
-                  ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }],
-                  readinessProbe: { httpGet: { path: '/ready', port: 'metrics' }, initialDelaySeconds: 5, periodSeconds: 10 },
-                  livenessProbe: { httpGet: { path: '/ready', port: 'metrics' }, initialDelaySeconds: 20, periodSeconds: 10, failureThreshold: 6 },
-                  resources: { requests: app.resources.requests, limits },
-                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-                  volumeMounts: [
-                    { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-                    { name: 'credentials', mountPath: CREDS_DIR, readOnly: true },
-                  ],
-                },
-              ],
-              volumes: [
-                { name: 'config', configMap: { name: `${app.name}-config` } },
-                { name: 'credentials', secret: { secretName: creds.secret, items: [{ key: creds.key, path: 'credentials.json' }] } },
+      configMap(ctx, `${app.name}-config`, { 'config.yml': configYaml }),
+      deployment(ctx, {
+        name,
+        component: 'tunnel',
+        selector,
+        replicas: app.replicas,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        podAnnotations: { 'checksum/config': sha256(configYaml) },
+        pod: {
+          automountServiceAccountToken: false,
+          securityContext: nonRootPod(CLOUDFLARED_UID, CLOUDFLARED_UID),
+          affinity: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } } },
               ],
             },
           },
+          ...nodeSelectorOf(app.nodeSelector),
+          containers: [
+            {
+              name: 'cloudflared',
+              image: CLOUDFLARED_IMAGE,
+              args: ['tunnel', '--config', `${CONFIG_DIR}/config.yml`, '--metrics', `0.0.0.0:${METRICS_PORT}`, '--no-autoupdate', 'run'],
+              ports: [containerPort('metrics', METRICS_PORT)],
+              readinessProbe: { httpGet: { path: '/ready', port: 'metrics' }, initialDelaySeconds: 5, periodSeconds: 10 },
+              livenessProbe: { httpGet: { path: '/ready', port: 'metrics' }, initialDelaySeconds: 20, periodSeconds: 10, failureThreshold: 6 },
+              resources: { requests: app.resources.requests, limits: app.resources.limits },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                { name: 'credentials', mountPath: CREDS_DIR, readOnly: true },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'config', configMap: { name: `${app.name}-config` } },
+            { name: 'credentials', secret: { secretName: creds.secret, items: [{ key: creds.key, path: 'credentials.json' }] } },
+          ],
         },
-      },
-    });
+      }),
+    ];
     if (app.replicas > 1) {
       manifests.push({
         file: 'pdb',
@@ -208,15 +191,7 @@ export default defineModule({
     }
     if (lab.monitoringNamespace) {
       manifests.push(
-        {
-          file: 'metrics',
-          object: {
-            apiVersion: 'v1',
-            kind: 'Service',
-            metadata: meta(ctx, `${app.name}-metrics`, 'metrics'),
-            spec: { type: 'ClusterIP', selector, ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' }] },
-          },
-        },
+        service(ctx, { file: 'metrics', name: `${app.name}-metrics`, component: 'metrics', selector, ports: [servicePort('metrics', METRICS_PORT)] }),
         {
           file: 'metrics',
           object: {
@@ -235,26 +210,14 @@ export default defineModule({
     // addresses; the ingress controller is one. Traefik listens on 8443 behind
     // its Service port 443, ingress-nginx on 443 (80/8000 without TLS).
     const svc = ingressService(lab);
-    const ns = lab.namespaces.find((n) => n.name === app.namespace);
-    if (svc && ns?.networkPolicy === 'default-deny') {
-      manifests.push({
-        file: 'network-policy',
-        object: {
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          metadata: meta(ctx, `${app.name}-to-ingress`, 'network-policy'),
-          spec: {
-            podSelector: { matchLabels: { 'app.kubernetes.io/instance': app.name } },
-            policyTypes: ['Egress'],
-            egress: [
-              {
-                to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': svc.namespace } } }],
-                ports: [80, 443, 8000, 8443].map((port) => ({ protocol: 'TCP', port })),
-              },
-            ],
-          },
-        },
-      });
+    if (svc && defaultDeny(lab, app.namespace)) {
+      manifests.push(
+        networkPolicy(ctx, `${app.name}-to-ingress`, {
+          podSelector: instancePods(app.name),
+          policyTypes: ['Egress'],
+          egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': svc.namespace } } }], ports: tcpPorts([80, 443, 8000, 8443]) }],
+        }),
+      );
     }
     return { manifests };
   },

@@ -1,16 +1,13 @@
 import { z } from 'zod';
 import { defineModule, type Manifest } from '../types.js';
-import { meta } from '../meta.js';
 import { selectorLabels } from '../../lib/k8s.js';
+import { claimVolumes, configMap, containerPort, deployment, gpuLimits, k8sName, nodeSelectorOf, nvidiaRuntime, pinnedImage, probes, service, servicePort, sortedData, volumeMounts } from './_shared.js';
 
-const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
+/** Names of env vars that must not carry literal values (the model stage checks `env` settings with it). */
+export { SECRET_ENV } from './_shared.js';
 
 const Config = z.strictObject({
-  image: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._\-/]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/)
-    .refine((s) => /:[^/]+$/.test(s) || s.includes('@sha256:'), 'pin the image with a tag or a digest')
-    .describe('Container image with a tag or digest: ghcr.io/owner/bot:1.4.2'),
+  image: pinnedImage.describe('Container image with a tag or digest: ghcr.io/owner/bot:1.4.2'),
   ports: z
     .array(
       z.strictObject({
@@ -22,13 +19,13 @@ const Config = z.strictObject({
     .default([]),
   web: z.string().optional().describe('Name of the port the ingress routes to. Default: "http", else the first port.'),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}).describe('Plain settings (never secrets: use envFromSecrets).'),
-  envFromSecrets: z.array(name).default([]).describe('Secrets whose keys become environment variables.'),
+  envFromSecrets: z.array(k8sName).default([]).describe('Secrets whose keys become environment variables.'),
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),
   volumes: z
     .array(
       z.strictObject({
-        name: name,
+        name: k8sName,
         mountPath: z.string().startsWith('/'),
         size: z.string().regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti)$/).default('1Gi'),
         accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany']).default('ReadWriteOnce'),
@@ -43,9 +40,6 @@ const Config = z.strictObject({
 });
 
 export type ContainerConfig = z.output<typeof Config>;
-
-/** Names of env vars that must not carry literal values. */
-export const SECRET_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
 
 function webPort(c: ContainerConfig) {
   return c.ports.find((p) => p.name === (c.web ?? 'http')) ?? (c.web ? undefined : c.ports[0]);
@@ -76,15 +70,10 @@ export default defineModule({
     const server = `${app.name}-server`;
     const selector = selectorLabels('container', app.name);
     const manifests: Manifest[] = [];
-    const envNames = Object.keys(c.env).sort();
-    if (envNames.length > 0) {
-      manifests.push({
-        file: 'configmap',
-        object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, `${app.name}-config`, 'config'), data: Object.fromEntries(envNames.map((k) => [k, c.env[k]])) },
-      });
-    }
+    const hasEnv = Object.keys(c.env).length > 0;
+    if (hasEnv) manifests.push(configMap(ctx, `${app.name}-config`, sortedData(c.env)));
     const envFrom = [
-      ...(envNames.length > 0 ? [{ configMapRef: { name: `${app.name}-config` } }] : []),
+      ...(hasEnv ? [{ configMapRef: { name: `${app.name}-config` } }] : []),
       ...c.envFromSecrets.map((s) => ({ secretRef: { name: s } })),
     ];
     const web = webPort(c);
@@ -95,61 +84,43 @@ export default defineModule({
           ? { tcpSocket: { port: web.name } }
           : undefined
       : undefined;
-    const limits: Record<string, string> = { ...(app.resources.limits as Record<string, string>) };
-    if (app.gpu) limits['nvidia.com/gpu'] = '1';
     const container: Record<string, unknown> = {
       name: app.name,
       image: c.image,
       ...(c.command ? { command: c.command } : {}),
       ...(c.args ? { args: c.args } : {}),
-      ...(c.ports.length ? { ports: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) } : {}),
+      ...(c.ports.length ? { ports: c.ports.map((p) => containerPort(p.name, p.port, p.protocol)) } : {}),
       ...(envFrom.length ? { envFrom } : {}),
-      resources: { requests: app.resources.requests, limits },
+      resources: { requests: app.resources.requests, limits: gpuLimits(app.resources.limits, app.gpu ? 1 : 0) },
       securityContext: {
         allowPrivilegeEscalation: false,
         ...(c.runAsUser !== undefined && c.runAsUser > 0 ? { runAsNonRoot: true, runAsUser: c.runAsUser } : {}),
         ...(c.runAsGroup !== undefined ? { runAsGroup: c.runAsGroup } : {}),
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      ...(probe ? { readinessProbe: { ...probe, periodSeconds: 10 }, livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 5 } } : {}),
-      ...(app.volumes.length ? { volumeMounts: app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })) } : {}),
+      ...(probe ? probes(probe) : {}),
+      ...(app.volumes.length ? { volumeMounts: volumeMounts(app.volumes) } : {}),
     };
     const rwo = app.volumes.some((v) => v.accessMode === 'ReadWriteOnce');
-    manifests.push({
-      file: 'deployment',
-      object: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: meta(ctx, server, 'server'),
-        spec: {
-          replicas: app.replicas,
-          // A ReadWriteOnce volume cannot attach to the old and the new pod at once.
-          strategy: { type: rwo ? 'Recreate' : 'RollingUpdate' },
-          selector: { matchLabels: selector },
-          template: {
-            metadata: { labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': ctx.lab.name } },
-            spec: {
-              automountServiceAccountToken: false,
-              ...(c.fsGroup !== undefined ? { securityContext: { fsGroup: c.fsGroup } } : {}),
-              ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-              ...(app.gpu ? { runtimeClassName: 'nvidia', tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] } : {}),
-              containers: [container],
-              ...(app.volumes.length ? { volumes: app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })) } : {}),
-            },
-          },
+    manifests.push(
+      deployment(ctx, {
+        name: server,
+        selector,
+        replicas: app.replicas,
+        // A ReadWriteOnce volume cannot attach to the old and the new pod at once.
+        strategy: { type: rwo ? 'Recreate' : 'RollingUpdate' },
+        pod: {
+          automountServiceAccountToken: false,
+          ...(c.fsGroup !== undefined ? { securityContext: { fsGroup: c.fsGroup } } : {}),
+          ...nodeSelectorOf(app.nodeSelector),
+          ...(app.gpu ? nvidiaRuntime() : {}),
+          containers: [container],
+          ...(app.volumes.length ? { volumes: claimVolumes(app.volumes) } : {}),
         },
-      },
-    });
+      }),
+    );
     if (c.ports.length > 0) {
-      manifests.push({
-        file: 'service',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, server, 'server'),
-          spec: { type: 'ClusterIP', selector, ports: c.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol })) },
-        },
-      });
+      manifests.push(service(ctx, { name: server, selector, ports: c.ports.map((p) => servicePort(p.name, p.port, p.protocol)) }));
     }
     return { manifests };
   },

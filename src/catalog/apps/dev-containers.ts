@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineModule, type Manifest } from '../types.js';
 import { meta } from '../meta.js';
 import { selectorLabels } from '../../lib/k8s.js';
 import { NAME_RE } from '../../spec/schema.js';
 import type { LabModel, AppModel, ResourceAmounts } from '../../model/types.js';
+import { configMap, containerPort, defaultDeny, deployment, gpuLimits, instancePods, networkPolicy, nodeSelectorOf, nvidiaRuntime, objectName, probes, service, servicePort, sha256, tcpPorts } from './_shared.js';
 
 /**
  * Default image: the Dev Containers "base" image (Debian 13 trixie, user
@@ -27,7 +27,6 @@ const GIT_DIR = '/etc/hearth/git';
 /** Key of the git credentials Secret (git-credential-store format). */
 export const GIT_CREDENTIALS_KEY = 'git-credentials';
 
-const k8sName = z.string().max(63).regex(NAME_RE);
 const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti)$/);
 
 const image = z
@@ -111,7 +110,7 @@ const Config = z
   .strictObject({
     containers: z.array(Container).min(1).describe('One Deployment, Service and workspace per entry.'),
     authorizedKeys: z.array(publicKey).min(1).describe('Public SSH keys allowed to log in to every container.'),
-    gitCredentialsSecret: k8sName
+    gitCredentialsSecret: objectName
       .optional()
       .describe(`Secret (same namespace) with key "${GIT_CREDENTIALS_KEY}" in git-credential-store format (https://user:token@github.com); installed as ~/.git-credentials.`),
     persistHome: z
@@ -286,11 +285,10 @@ export const DEV_CONTAINER_CAPABILITIES = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE
 
 function containerResources(app: AppModel, c: DevContainer) {
   const requests: ResourceAmounts = { ...app.resources.requests };
-  const limits: Record<string, string> = { ...(app.resources.limits as Record<string, string>) };
+  const limits: ResourceAmounts = { ...app.resources.limits };
   if (c.cpu !== undefined) requests.cpu = String(c.cpu);
   if (c.memory) requests.memory = limits.memory = c.memory;
-  if (app.gpu) limits['nvidia.com/gpu'] = '1';
-  return { requests, limits };
+  return { requests, limits: gpuLimits(limits, app.gpu ? 1 : 0) };
 }
 
 /** Remote development environments: one SSH-reachable Deployment per container, workspace on local storage. */
@@ -314,12 +312,11 @@ export default defineModule({
   render: (ctx) => {
     const app = ctx.component.app!;
     const c = ctx.config as DevContainersConfig;
-    const manifests: Manifest[] = [];
     const keysName = `${app.name}-ssh-keys`;
     const data = { authorized_keys: c.authorizedKeys.map((k) => k.trim()).join('\n') + '\n' };
-    manifests.push({ file: 'ssh-configmap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, keysName, 'ssh-keys'), data } });
+    const manifests: Manifest[] = [configMap(ctx, keysName, data, { file: 'ssh-configmap', component: 'ssh-keys' })];
     // The keys are copied at start: a changed key list (or start script) rolls the pods.
-    const checksum = createHash('sha256').update(JSON.stringify(data)).update(START_SCRIPT).digest('hex');
+    const checksum = sha256(JSON.stringify(data) + START_SCRIPT);
     const storageClass = workspaceClass(ctx.lab, app);
 
     for (const k of c.containers) {
@@ -342,15 +339,12 @@ export default defineModule({
         { name: 'PERSIST_HOME', value: c.persistHome.join(' ') },
         ...(k.gitUser ? [{ name: 'GIT_USER_NAME', value: k.gitUser.name }, { name: 'GIT_USER_EMAIL', value: k.gitUser.email }] : []),
       ];
-      const probe = { tcpSocket: { port: 'ssh' } };
+      const devPorts = k.devPorts.map((p) => ({ name: `dev-${p}`, port: p }));
       const container = {
         name: 'dev',
         image: k.image,
         command: ['/bin/sh', '-c', START_SCRIPT],
-        ports: [
-          { name: 'ssh', containerPort: SSH_PORT, protocol: 'TCP' },
-          ...k.devPorts.map((p) => ({ name: `dev-${p}`, containerPort: p, protocol: 'TCP' })),
-        ],
+        ports: [containerPort('ssh', SSH_PORT), ...devPorts.map((p) => containerPort(p.name, p.port))],
         env,
         resources: containerResources(app, k),
         // sshd starts as root and switches to the user per login.
@@ -360,94 +354,68 @@ export default defineModule({
           seccompProfile: { type: 'RuntimeDefault' },
         },
         // The first start may install openssh-server: up to 5 minutes.
-        startupProbe: { ...probe, periodSeconds: 5, failureThreshold: 60 },
-        readinessProbe: { ...probe, periodSeconds: 10 },
-        livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 5 },
+        ...probes({ tcpSocket: { port: 'ssh' } }, { periodSeconds: 5, failureThreshold: 60 }),
         volumeMounts: [
           { name: 'workspace', mountPath: WORKSPACE_PATH },
           { name: 'ssh-keys', mountPath: KEYS_DIR, readOnly: true },
           ...(c.gitCredentialsSecret ? [{ name: 'git-credentials', mountPath: GIT_DIR, readOnly: true }] : []),
         ],
       };
-      manifests.push({
-        file,
-        object: {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: meta(ctx, name, 'dev-container'),
-          spec: {
-            replicas: k.running && app.replicas > 0 ? 1 : 0,
-            // A ReadWriteOnce local volume: the old pod lets go before the new one starts.
-            strategy: { type: 'Recreate' },
-            selector: { matchLabels: selector },
-            template: {
-              metadata: {
-                labels: { ...selector, 'app.kubernetes.io/component': 'dev-container', 'app.kubernetes.io/part-of': ctx.lab.name },
-                annotations: { 'checksum/config': checksum },
-              },
-              spec: {
-                hostname: k.name,
-                automountServiceAccountToken: false,
-                enableServiceLinks: false,
-                ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-                ...(app.gpu ? { runtimeClassName: 'nvidia', tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] } : {}),
-                containers: [container],
-                volumes: [
-                  { name: 'workspace', persistentVolumeClaim: { claimName: claim } },
-                  { name: 'ssh-keys', configMap: { name: keysName, defaultMode: 0o444 } },
-                  ...(c.gitCredentialsSecret
-                    ? [{ name: 'git-credentials', secret: { secretName: c.gitCredentialsSecret, defaultMode: 0o400, items: [{ key: GIT_CREDENTIALS_KEY, path: GIT_CREDENTIALS_KEY }] } }]
-                    : []),
-                ],
-              },
-            },
-          },
-        },
-      });
-      manifests.push({
-        file,
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, name, 'dev-container'),
-          spec: {
-            type: 'ClusterIP',
-            selector,
-            ports: [
-              { name: 'ssh', port: SSH_PORT, targetPort: 'ssh', protocol: 'TCP' },
-              ...k.devPorts.map((p) => ({ name: `dev-${p}`, port: p, targetPort: `dev-${p}`, protocol: 'TCP' })),
+      manifests.push(
+        deployment(ctx, {
+          file,
+          name,
+          component: 'dev-container',
+          selector,
+          replicas: k.running && app.replicas > 0 ? 1 : 0,
+          // A ReadWriteOnce local volume: the old pod lets go before the new one starts.
+          strategy: { type: 'Recreate' },
+          podAnnotations: { 'checksum/config': checksum },
+          pod: {
+            hostname: k.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            ...nodeSelectorOf(app.nodeSelector),
+            ...(app.gpu ? nvidiaRuntime() : {}),
+            containers: [container],
+            volumes: [
+              { name: 'workspace', persistentVolumeClaim: { claimName: claim } },
+              { name: 'ssh-keys', configMap: { name: keysName, defaultMode: 0o444 } },
+              ...(c.gitCredentialsSecret
+                ? [{ name: 'git-credentials', secret: { secretName: c.gitCredentialsSecret, defaultMode: 0o400, items: [{ key: GIT_CREDENTIALS_KEY, path: GIT_CREDENTIALS_KEY }] } }]
+                : []),
             ],
           },
-        },
-      });
+        }),
+        service(ctx, {
+          file,
+          name,
+          component: 'dev-container',
+          selector,
+          ports: [servicePort('ssh', SSH_PORT), ...devPorts.map((p) => servicePort(p.name, p.port))],
+        }),
+      );
     }
 
     // Under default-deny: the lab's nginx-proxy pods may open SSH (and the dev ports).
-    const ns = ctx.lab.namespaces.find((n) => n.name === app.namespace);
     const proxies = ctx.lab.apps.filter((a) => a.module === 'nginx-proxy');
-    if (ns?.networkPolicy === 'default-deny' && proxies.length > 0) {
+    if (defaultDeny(ctx.lab, app.namespace) && proxies.length > 0) {
       const ports = [...new Set([SSH_PORT, ...c.containers.flatMap((k) => k.devPorts)])].sort((a, b) => a - b);
-      manifests.push({
-        file: 'network-policy',
-        object: {
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          metadata: meta(ctx, `${app.name}-ssh`, 'network-policy'),
-          spec: {
-            podSelector: { matchLabels: { 'app.kubernetes.io/instance': app.name } },
-            policyTypes: ['Ingress'],
-            ingress: [
-              {
-                from: proxies.map((p) => ({
-                  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } },
-                  podSelector: { matchLabels: { 'app.kubernetes.io/instance': p.name } },
-                })),
-                ports: ports.map((port) => ({ protocol: 'TCP', port })),
-              },
-            ],
-          },
-        },
-      });
+      manifests.push(
+        networkPolicy(ctx, `${app.name}-ssh`, {
+          podSelector: instancePods(app.name),
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: proxies.map((p) => ({
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } },
+                podSelector: instancePods(p.name),
+              })),
+              ports: tcpPorts(ports),
+            },
+          ],
+        }),
+      );
     }
     return { manifests };
   },

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { defineModule, type ChartRef, type Manifest, type RenderContext } from '../types.js';
-import { meta } from '../meta.js';
-import { NAME_RE } from '../../spec/schema.js';
+import { defineModule, type ChartRef } from '../types.js';
+import { boundedSecretKey, controlPlanePolicy, nodeSelectorOf, objectName, secretEnv } from './_shared.js';
 
 /**
  * kubernetes-sigs/external-dns chart 1.22.0 (ExternalDNS v0.22.0). Evidence:
@@ -27,8 +26,8 @@ const Config = z.strictObject({
   provider: z.enum(['cloudflare']).default('cloudflare').describe('DNS provider. Others: set values.provider and values.env yourself.'),
   apiToken: z
     .strictObject({
-      secret: z.string().max(63).regex(NAME_RE).describe('Secret in the app namespace.'),
-      key: z.string().min(1).max(253).regex(/^[-._a-zA-Z0-9]+$/),
+      secret: objectName.describe('Secret in the app namespace.'),
+      key: boundedSecretKey,
     })
     .default({ secret: 'cloudflare-api-token', key: 'api-token' })
     .describe('Where the Cloudflare API token (Zone:Read, DNS:Edit) lives; passed as CF_API_TOKEN from the Secret.'),
@@ -43,25 +42,6 @@ const Config = z.strictObject({
 });
 
 export type ExternalDnsConfig = z.output<typeof Config>;
-
-/**
- * Under default-deny: egress to the Kubernetes API (control-plane nodes and
- * the VIP on 6443; policies see the endpoint after the Service DNAT) and, for
- * admission webhooks, the API server's calls on the webhook ports.
- */
-function controlPlanePolicy(ctx: RenderContext<unknown>, webhookPorts: number[] = []): Manifest[] {
-  const app = ctx.component.app!;
-  const { lab } = ctx;
-  if (lab.namespaces.find((n) => n.name === app.namespace)?.networkPolicy !== 'default-deny') return [];
-  const ips = [...new Set([...(lab.cluster?.controlPlane.map((n) => n.ip) ?? []), ...(lab.cluster?.vip ? [lab.cluster.vip] : [])])].sort();
-  const spec: Record<string, unknown> = {
-    podSelector: { matchLabels: { 'app.kubernetes.io/instance': app.name } },
-    policyTypes: webhookPorts.length ? ['Ingress', 'Egress'] : ['Egress'],
-  };
-  if (webhookPorts.length) spec.ingress = [{ ports: webhookPorts.map((port) => ({ protocol: 'TCP', port })) }];
-  spec.egress = [{ ...(ips.length ? { to: ips.map((ip) => ({ ipBlock: { cidr: `${ip}/32` } })) } : {}), ports: [{ protocol: 'TCP', port: 6443 }] }];
-  return [{ file: 'network-policy', object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(ctx, `${app.name}-control-plane`, 'network-policy'), spec } }];
-}
 
 /** ExternalDNS publishing the lab's ingress and LoadBalancer hostnames to Cloudflare. */
 export default defineModule({
@@ -86,7 +66,7 @@ export default defineModule({
     const metrics = lab.monitoringNamespace !== undefined;
     const values: Record<string, unknown> = {
       provider: { name: c.provider },
-      env: [{ name: 'CF_API_TOKEN', valueFrom: { secretKeyRef: { name: c.apiToken.secret, key: c.apiToken.key } } }],
+      env: [secretEnv('CF_API_TOKEN', c.apiToken.secret, c.apiToken.key)],
       domainFilters: c.domainFilters ?? [lab.domain],
       sources: c.sources,
       policy: c.policy,
@@ -97,8 +77,9 @@ export default defineModule({
       resources: { requests: app.resources.requests, limits: app.resources.limits },
       podSecurityContext: { runAsNonRoot: true, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
       securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
-      ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
+      ...nodeSelectorOf(app.nodeSelector),
     };
+    // Under default-deny: the Kubernetes API, where it watches its sources.
     return { values, manifests: controlPlanePolicy(ctx) };
   },
 });

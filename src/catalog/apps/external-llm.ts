@@ -3,6 +3,7 @@ import { defineModule, type Manifest } from '../types.js';
 import { meta } from '../meta.js';
 import { isIpv4 } from '../../lib/ip.js';
 import type { AppModel, LabModel } from '../../model/types.js';
+import { defaultDeny, instancePods, networkPolicy, tcpPorts } from './_shared.js';
 
 const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
@@ -106,20 +107,15 @@ export default defineModule({
     if (cidr) {
       const dependents = ctx.lab.apps.filter((a) => a.dependsOn.includes(app.name)).sort((a, b) => a.name.localeCompare(b.name));
       for (const d of dependents) {
-        if (ctx.lab.namespaces.find((n) => n.name === d.namespace)?.networkPolicy !== 'default-deny') continue;
-        manifests.push({
-          file: 'network-policy',
-          object: {
-            apiVersion: 'networking.k8s.io/v1',
-            kind: 'NetworkPolicy',
-            metadata: meta(ctx, `${d.name}-to-${app.name}`, 'network-policy', { namespace: d.namespace }),
-            spec: {
-              podSelector: { matchLabels: { 'app.kubernetes.io/instance': d.name } },
-              policyTypes: ['Egress'],
-              egress: [{ to: [{ ipBlock: { cidr } }], ports: [{ protocol: 'TCP', port: c.port }] }],
-            },
-          },
-        });
+        if (!defaultDeny(ctx.lab, d.namespace)) continue;
+        manifests.push(
+          networkPolicy(
+            ctx,
+            `${d.name}-to-${app.name}`,
+            { podSelector: instancePods(d.name), policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr } }], ports: tcpPorts([c.port]) }] },
+            { namespace: d.namespace },
+          ),
+        );
       }
     }
     return { manifests };

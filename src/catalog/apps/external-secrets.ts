@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineModule, type ChartRef, type Manifest, type RenderContext } from '../types.js';
+import { defineModule, type ChartRef, type Manifest } from '../types.js';
 import { meta } from '../meta.js';
-import { NAME_RE } from '../../spec/schema.js';
 import type { K8sObject } from '../../lib/k8s.js';
+import { boundedSecretKey, controlPlanePolicy, nodeSelectorOf, objectName } from './_shared.js';
 
 /**
  * external-secrets/external-secrets chart 2.10.0 (operator v2.10.0, image
@@ -23,19 +23,17 @@ export const ESO_API_VERSION = 'external-secrets.io/v1';
 /** The webhook's listen port (chart value webhook.port). */
 const WEBHOOK_PORT = 10250;
 
-const name = z.string().max(63).regex(NAME_RE);
-
 const SecretKeyRef = z.strictObject({
-  secret: name.describe('Secret name.'),
-  key: z.string().min(1).max(253).regex(/^[-._a-zA-Z0-9]+$/),
-  namespace: name.optional().describe('Namespace of the Secret. Default: the app namespace.'),
+  secret: objectName.describe('Secret name.'),
+  key: boundedSecretKey,
+  namespace: objectName.optional().describe('Namespace of the Secret. Default: the app namespace.'),
 });
 
 const url = z.url({ protocol: /^https?$/ });
 
 const OnePassword = z.strictObject({
   type: z.literal('onepassword'),
-  name: name.default('onepassword').describe('ClusterSecretStore name (secrets.externalSecrets.store.name).'),
+  name: objectName.default('onepassword').describe('ClusterSecretStore name (secrets.externalSecrets.store.name).'),
   connectHost: url.describe('1Password Connect server URL, e.g. http://onepassword-connect.secrets.svc.cluster.local:8080.'),
   vaults: z.array(z.string().min(1)).min(1).describe('1Password vaults to search, in order.'),
   token: SecretKeyRef.describe('Secret holding the Connect access token.'),
@@ -43,7 +41,7 @@ const OnePassword = z.strictObject({
 
 const Vault = z.strictObject({
   type: z.literal('vault'),
-  name: name.default('vault').describe('ClusterSecretStore name (secrets.externalSecrets.store.name).'),
+  name: objectName.default('vault').describe('ClusterSecretStore name (secrets.externalSecrets.store.name).'),
   server: url.describe('Vault address, e.g. http://vault.security.svc.cluster.local:8200.'),
   path: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/).default('secret').describe('Mount path of the KV engine.'),
   version: z.enum(['v1', 'v2']).default('v2').describe('KV engine version.'),
@@ -97,25 +95,6 @@ function storeEgress(server: string): Record<string, unknown> | undefined {
   return undefined;
 }
 
-/**
- * Under default-deny: egress to the Kubernetes API (control-plane nodes and
- * the VIP on 6443; policies see the endpoint after the Service DNAT), the
- * API server's calls on the webhook port, and any extra egress rules.
- */
-function controlPlanePolicy(ctx: RenderContext<unknown>, webhookPorts: number[] = [], extraEgress: Record<string, unknown>[] = []): Manifest[] {
-  const app = ctx.component.app!;
-  const { lab } = ctx;
-  if (lab.namespaces.find((n) => n.name === app.namespace)?.networkPolicy !== 'default-deny') return [];
-  const ips = [...new Set([...(lab.cluster?.controlPlane.map((n) => n.ip) ?? []), ...(lab.cluster?.vip ? [lab.cluster.vip] : [])])].sort();
-  const spec: Record<string, unknown> = {
-    podSelector: { matchLabels: { 'app.kubernetes.io/instance': app.name } },
-    policyTypes: webhookPorts.length ? ['Ingress', 'Egress'] : ['Egress'],
-  };
-  if (webhookPorts.length) spec.ingress = [{ ports: webhookPorts.map((port) => ({ protocol: 'TCP', port })) }];
-  spec.egress = [{ ...(ips.length ? { to: ips.map((ip) => ({ ipBlock: { cidr: `${ip}/32` } })) } : {}), ports: [{ protocol: 'TCP', port: 6443 }] }, ...extraEgress];
-  return [{ file: 'network-policy', object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(ctx, `${app.name}-control-plane`, 'network-policy'), spec } }];
-}
-
 const restricted = {
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
@@ -146,7 +125,7 @@ export default defineModule({
     const { lab } = ctx;
     const resources = { requests: app.resources.requests, limits: app.resources.limits };
     const small = { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } };
-    const nodeSelector = Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {};
+    const nodeSelector = nodeSelectorOf(app.nodeSelector);
     const values: Record<string, unknown> = {
       installCRDs: true,
       fullnameOverride: app.name,
@@ -172,6 +151,7 @@ export default defineModule({
       const e = storeEgress(c.store.type === 'vault' ? c.store.server : c.store.connectHost);
       if (e) extraEgress.push(e);
     }
+    // Under default-deny: the Kubernetes API, the API server's calls to the webhook, and a store at a private address.
     manifests.push(...controlPlanePolicy(ctx, [WEBHOOK_PORT], extraEgress));
     return { values, manifests };
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineModule, type Manifest, type VolumeTrait } from '../types.js';
-import { meta } from '../meta.js';
+import { defineModule, type VolumeTrait } from '../types.js';
 import { selectorLabels } from '../../lib/k8s.js';
+import { claimVolumes, containerPort, deployment, k8sName, nodeSelectorOf, nonRootSecurity, probes, service, servicePort, volumeMounts } from './_shared.js';
 
 /**
  * Pin: docs/research/app-charts.md (§1 table, §2.14): code index id
@@ -16,8 +16,6 @@ export const FILEBROWSER_IMAGE = 'filebrowser/filebrowser:v2.63.23';
 const PORT = 8080;
 /** The image's `user` (Dockerfile: ENV UID=1000, GID=1000, USER user). */
 const UID = 1000;
-
-const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
 
 const Config = z.strictObject({
   files: z
@@ -57,13 +55,12 @@ export default defineModule({
     const c = ctx.config as FilebrowserConfig;
     const server = `${app.name}-server`;
     const selector = selectorLabels('filebrowser', app.name);
-    const manifests: Manifest[] = [];
 
     const probe = { httpGet: { path: '/health', port: 'http' } };
     const container = {
       name: 'filebrowser',
       image: FILEBROWSER_IMAGE,
-      ports: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
+      ports: [containerPort('http', PORT)],
       env: [
         { name: 'FB_PORT', value: String(PORT) },
         { name: 'FB_ADDRESS', value: '0.0.0.0' },
@@ -71,62 +68,37 @@ export default defineModule({
         { name: 'FB_DATABASE', value: '/database/filebrowser.db' },
       ],
       resources: { requests: app.resources.requests, limits: app.resources.limits },
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        runAsNonRoot: true,
-        runAsUser: UID,
-        runAsGroup: UID,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      readinessProbe: { ...probe, periodSeconds: 10 },
-      livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 5 },
+      securityContext: nonRootSecurity(UID),
+      ...probes(probe),
       volumeMounts: [
-        ...app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
+        ...volumeMounts(app.volumes),
         ...(c.files.existingClaim ? [{ name: 'files', mountPath: '/srv' }] : []),
         // init.sh copies a default settings.json here on start; the real settings live in the database.
         { name: 'settings', mountPath: '/config' },
       ],
     };
 
-    manifests.push({
-      file: 'deployment',
-      object: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: meta(ctx, server, 'server'),
-        spec: {
-          replicas: app.replicas,
-          // ReadWriteOnce volumes (and a BoltDB database with a file lock).
-          strategy: { type: 'Recreate' },
-          selector: { matchLabels: selector },
-          template: {
-            metadata: { labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': ctx.lab.name } },
-            spec: {
-              automountServiceAccountToken: false,
-              securityContext: { fsGroup: UID, fsGroupChangePolicy: 'OnRootMismatch' },
-              ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-              containers: [container],
-              volumes: [
-                ...app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })),
-                ...(c.files.existingClaim ? [{ name: 'files', persistentVolumeClaim: { claimName: c.files.existingClaim } }] : []),
-                { name: 'settings', emptyDir: { sizeLimit: '16Mi' } },
-              ],
-            },
-          },
+    const manifests = [
+      deployment(ctx, {
+        name: server,
+        selector,
+        replicas: app.replicas,
+        // ReadWriteOnce volumes (and a BoltDB database with a file lock).
+        strategy: { type: 'Recreate' },
+        pod: {
+          automountServiceAccountToken: false,
+          securityContext: { fsGroup: UID, fsGroupChangePolicy: 'OnRootMismatch' },
+          ...nodeSelectorOf(app.nodeSelector),
+          containers: [container],
+          volumes: [
+            ...claimVolumes(app.volumes),
+            ...(c.files.existingClaim ? [{ name: 'files', persistentVolumeClaim: { claimName: c.files.existingClaim } }] : []),
+            { name: 'settings', emptyDir: { sizeLimit: '16Mi' } },
+          ],
         },
-      },
-    });
-
-    manifests.push({
-      file: 'service',
-      object: {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: meta(ctx, server, 'server'),
-        spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: PORT, targetPort: 'http', protocol: 'TCP' }] },
-      },
-    });
+      }),
+      service(ctx, { name: server, selector, ports: [servicePort('http', PORT)] }),
+    ];
     return { manifests };
   },
 });

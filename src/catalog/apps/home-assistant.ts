@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineModule, type Manifest } from '../types.js';
-import { meta } from '../meta.js';
 import { selectorLabels } from '../../lib/k8s.js';
+import { claimVolumes, configMap, containerPort, defaultDeny, deployment, instancePods, networkPolicy, nodeSelectorOf, probes, rootInitSecurity, service, servicePort, timeZone, volumeMounts } from './_shared.js';
 import type { LabModel } from '../../model/types.js';
 
 /**
@@ -17,27 +17,13 @@ const PORT = 8123;
 /** Pod networks by distribution, used as trusted proxies when cluster.podCidr is not set. */
 const DEFAULT_POD_CIDR: Record<string, string> = { k3s: '10.42.0.0/16', talos: '10.244.0.0/16' };
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const cidr = z
   .string()
   .regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/([0-9]|[12][0-9]|3[0-2])$/)
   .describe('An IPv4 network in CIDR notation such as 10.42.0.0/16.');
 
 const Config = z.strictObject({
-  timezone: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/)
-    .refine(isTimeZone, 'not a time zone of the IANA database')
-    .default('Etc/UTC')
-    .describe('IANA time zone (TZ), e.g. Europe/Berlin.'),
+  timezone: timeZone.default('Etc/UTC').describe('IANA time zone (TZ), e.g. Europe/Berlin.'),
   trustedProxies: z
     .array(cidr)
     .min(1)
@@ -117,28 +103,20 @@ export default defineModule({
     const server = `${app.name}-server`;
     const seed = `${app.name}-seed`;
     const selector = selectorLabels('home-assistant', app.name);
-    const manifests: Manifest[] = [];
 
-    manifests.push({
-      file: 'configmap',
-      object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, seed, 'config'), data: { 'configuration.yaml': seedConfiguration(trustedProxies(ctx.lab, c)) } },
-    });
-
-    const security = { allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } };
+    const security = rootInitSecurity();
     const probe = { httpGet: { path: '/', port: 'http' } };
-    const mounts = app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath }));
+    const mounts = volumeMounts(app.volumes);
     const container = {
       name: 'home-assistant',
       image: HOME_ASSISTANT_IMAGE,
-      ports: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
+      ports: [containerPort('http', PORT)],
       env: [{ name: 'TZ', value: c.timezone }],
       resources: { requests: app.resources.requests, limits: app.resources.limits },
       // The image's s6-overlay init runs as root; it does not support runAsUser.
       securityContext: security,
       // First starts install integration requirements: allow five minutes.
-      startupProbe: { ...probe, periodSeconds: 10, failureThreshold: 30 },
-      readinessProbe: { ...probe, periodSeconds: 10 },
-      livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 5 },
+      ...probes(probe, { periodSeconds: 10, failureThreshold: 30 }),
       volumeMounts: mounts,
     };
     const init = {
@@ -150,60 +128,34 @@ export default defineModule({
       volumeMounts: [...mounts, { name: 'seed', mountPath: '/seed', readOnly: true }],
     };
 
-    manifests.push({
-      file: 'deployment',
-      object: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: meta(ctx, server, 'server'),
-        spec: {
-          replicas: app.replicas,
-          // The config volume is ReadWriteOnce (and SQLite must never have two writers).
-          strategy: { type: 'Recreate' },
-          selector: { matchLabels: selector },
-          template: {
-            metadata: { labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': ctx.lab.name } },
-            spec: {
-              automountServiceAccountToken: false,
-              ...(c.hostNetwork ? { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' } : {}),
-              ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-              initContainers: [init],
-              containers: [container],
-              volumes: [
-                ...app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })),
-                { name: 'seed', configMap: { name: seed } },
-              ],
-            },
-          },
+    const manifests: Manifest[] = [
+      configMap(ctx, seed, { 'configuration.yaml': seedConfiguration(trustedProxies(ctx.lab, c)) }),
+      deployment(ctx, {
+        name: server,
+        selector,
+        replicas: app.replicas,
+        // The config volume is ReadWriteOnce (and SQLite must never have two writers).
+        strategy: { type: 'Recreate' },
+        pod: {
+          automountServiceAccountToken: false,
+          ...(c.hostNetwork ? { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' } : {}),
+          ...nodeSelectorOf(app.nodeSelector),
+          initContainers: [init],
+          containers: [container],
+          volumes: [...claimVolumes(app.volumes), { name: 'seed', configMap: { name: seed } }],
         },
-      },
-    });
+      }),
+      service(ctx, { name: server, selector, ports: [servicePort('http', PORT)] }),
+    ];
 
-    manifests.push({
-      file: 'service',
-      object: {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: meta(ctx, server, 'server'),
-        spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: PORT, targetPort: 'http', protocol: 'TCP' }] },
-      },
-    });
-
-    const ns = ctx.lab.namespaces.find((n) => n.name === app.namespace);
-    if (c.lanAccess && !c.hostNetwork && ns?.networkPolicy === 'default-deny') {
-      manifests.push({
-        file: 'network-policy',
-        object: {
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          metadata: meta(ctx, `${app.name}-lan`, 'network-policy'),
-          spec: {
-            podSelector: { matchLabels: { 'app.kubernetes.io/instance': app.name } },
-            policyTypes: ['Egress'],
-            egress: [{ to: [{ ipBlock: { cidr: ctx.lab.spec.network.cidr } }] }],
-          },
-        },
-      });
+    if (c.lanAccess && !c.hostNetwork && defaultDeny(ctx.lab, app.namespace)) {
+      manifests.push(
+        networkPolicy(ctx, `${app.name}-lan`, {
+          podSelector: instancePods(app.name),
+          policyTypes: ['Egress'],
+          egress: [{ to: [{ ipBlock: { cidr: ctx.lab.spec.network.cidr } }] }],
+        }),
+      );
     }
     return { manifests };
   },

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineModule, type Manifest } from '../types.js';
 import { meta } from '../meta.js';
 import { selectorLabels } from '../../lib/k8s.js';
 import { toYaml, type JsonValue } from '../../lib/yaml-emit.js';
 import type { LabModel, AppModel } from '../../model/types.js';
+import { configMap, containerPort, controlPlaneAddresses, dataChecksum, defaultDeny, deployment, instancePods, KUBE_API_PORT, networkPolicy, nodeSelectorOf, nonRootSecurity, probes, service, servicePort, tcpPorts } from './_shared.js';
 
 /**
  * Pin: docs/research/app-charts.md (§1 table, §2.15): code index ids
@@ -16,8 +16,6 @@ export const HOMEPAGE_IMAGE = 'ghcr.io/gethomepage/homepage:v1.13.2';
 const PORT = 3000;
 /** Owner of the app files (Dockerfile: COPY --chown=1000:1000). */
 const UID = 1000;
-/** Kubernetes API port of K3s and Talos control planes. */
-const API_PORT = 6443;
 
 /** The files homepage reads from /app/config, all generated. */
 export const CONFIG_FILES = ['bookmarks.yaml', 'custom.css', 'custom.js', 'docker.yaml', 'kubernetes.yaml', 'services.yaml', 'settings.yaml', 'widgets.yaml'] as const;
@@ -168,9 +166,7 @@ export default defineModule({
       'settings.yaml': toYaml({ title: c.title ?? lab.name }),
       'widgets.yaml': widgetsYaml(c.kubernetes),
     };
-    manifests.push({ file: 'configmap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, config, 'config'), data } });
-    // Files mounted with subPath never update in place: a changed ConfigMap rolls the pod instead.
-    const checksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+    manifests.push(configMap(ctx, config, data));
 
     if (c.kubernetes) {
       manifests.push(
@@ -209,20 +205,12 @@ export default defineModule({
     const container = {
       name: 'homepage',
       image: HOMEPAGE_IMAGE,
-      ports: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
+      ports: [containerPort('http', PORT)],
       // Required since v1: requests whose Host is not listed fail "Host validation".
       env: [{ name: 'HOMEPAGE_ALLOWED_HOSTS', value: allowedHosts }],
       resources: { requests: app.resources.requests, limits: app.resources.limits },
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        runAsNonRoot: true,
-        runAsUser: UID,
-        runAsGroup: UID,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      readinessProbe: { ...probe, periodSeconds: 10 },
-      livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 5 },
+      securityContext: nonRootSecurity(UID),
+      ...probes(probe),
       volumeMounts: [
         // Writable /app/config (logs/, skeleton files homepage adds), generated files on top.
         { name: 'config-dir', mountPath: '/app/config' },
@@ -230,64 +218,39 @@ export default defineModule({
       ],
     };
 
-    manifests.push({
-      file: 'deployment',
-      object: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: meta(ctx, server, 'server'),
-        spec: {
-          replicas: app.replicas,
-          // Stateless: no volumes to hand over.
-          strategy: { type: 'RollingUpdate' },
-          selector: { matchLabels: selector },
-          template: {
-            metadata: {
-              labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': lab.name },
-              annotations: { 'checksum/config': checksum },
-            },
-            spec: {
-              ...(c.kubernetes ? { serviceAccountName: server, automountServiceAccountToken: true } : { automountServiceAccountToken: false }),
-              securityContext: { fsGroup: UID },
-              ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-              containers: [container],
-              volumes: [
-                { name: 'config-dir', emptyDir: { sizeLimit: '64Mi' } },
-                { name: 'config', configMap: { name: config } },
-              ],
-            },
-          },
+    manifests.push(
+      deployment(ctx, {
+        name: server,
+        selector,
+        replicas: app.replicas,
+        // Stateless: no volumes to hand over.
+        strategy: { type: 'RollingUpdate' },
+        // Files mounted with subPath never update in place: a changed ConfigMap rolls the pod instead.
+        podAnnotations: { 'checksum/config': dataChecksum(data) },
+        pod: {
+          ...(c.kubernetes ? { serviceAccountName: server, automountServiceAccountToken: true } : { automountServiceAccountToken: false }),
+          securityContext: { fsGroup: UID },
+          ...nodeSelectorOf(app.nodeSelector),
+          containers: [container],
+          volumes: [
+            { name: 'config-dir', emptyDir: { sizeLimit: '64Mi' } },
+            { name: 'config', configMap: { name: config } },
+          ],
         },
-      },
-    });
-
-    manifests.push({
-      file: 'service',
-      object: {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: meta(ctx, server, 'server'),
-        spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: PORT, targetPort: 'http', protocol: 'TCP' }] },
-      },
-    });
+      }),
+      service(ctx, { name: server, selector, ports: [servicePort('http', PORT)] }),
+    );
 
     // Under default-deny the API server (on the control-plane nodes) must be allowed explicitly.
-    const ns = lab.namespaces.find((n) => n.name === app.namespace);
-    const apiAddresses = [...new Set([...(lab.cluster?.controlPlane.map((n) => n.ip) ?? []), ...(lab.cluster?.vip ? [lab.cluster.vip] : [])])].sort();
-    if (c.kubernetes && ns?.networkPolicy === 'default-deny' && apiAddresses.length) {
-      manifests.push({
-        file: 'network-policy',
-        object: {
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          metadata: meta(ctx, `${app.name}-kube-api`, 'network-policy'),
-          spec: {
-            podSelector: { matchLabels: { 'app.kubernetes.io/instance': app.name } },
-            policyTypes: ['Egress'],
-            egress: [{ to: apiAddresses.map((ip) => ({ ipBlock: { cidr: `${ip}/32` } })), ports: [{ protocol: 'TCP', port: API_PORT }] }],
-          },
-        },
-      });
+    const apiAddresses = controlPlaneAddresses(lab);
+    if (c.kubernetes && defaultDeny(lab, app.namespace) && apiAddresses.length) {
+      manifests.push(
+        networkPolicy(ctx, `${app.name}-kube-api`, {
+          podSelector: instancePods(app.name),
+          policyTypes: ['Egress'],
+          egress: [{ to: apiAddresses.map((ip) => ({ ipBlock: { cidr: `${ip}/32` } })), ports: tcpPorts([KUBE_API_PORT]) }],
+        }),
+      );
     }
     return { manifests };
   },

@@ -1,12 +1,9 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineModule, type Manifest, type SecretRequest } from '../types.js';
-import { meta } from '../meta.js';
 import { selectorLabels } from '../../lib/k8s.js';
-import { SECRET_ENV } from './container.js';
 import { redisConnection } from './redis.js';
-import { gpuNodeSelector, GPU_TOLERATION, nvidiaNodes } from './ollama.js';
 import type { AppModel, LabModel } from '../../model/types.js';
+import { configMap, containerPort, dataChecksum, defaultDeny, deployment, gpuScheduling, internetEgress, networkPolicy, nodeSelectorOf, nonRootPod, nvidiaNodes, plainEnv, probes, secretEnv, service, servicePort, sortedData, statefulSet, tcpPorts, timeZone } from './_shared.js';
 
 /**
  * Pins: docs/research/app-charts.md §1 and §2.9, and docs/catalog/immich.md.
@@ -34,15 +31,6 @@ const DB_MOUNT = '/var/lib/postgresql/data';
 const PGDATA = `${DB_MOUNT}/pgdata`;
 const MODULE = 'immich';
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const id = z.number().int().min(1).max(65535);
 
 const Config = z.strictObject({
@@ -52,25 +40,14 @@ const Config = z.strictObject({
     .default(IMMICH_VERSION)
     .describe('Tag of immich-server and immich-machine-learning (always the same). Upgrades migrate the database and cannot be undone; read the release notes first (v3 has a migration guide).'),
   machineLearning: z.boolean().default(true).describe('Run immich-machine-learning (smart search, faces, OCR). Off: no ML pod and no model cache; turn the features off in the admin settings too.'),
-  timezone: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/)
-    .refine(isTimeZone, 'not a time zone of the IANA database')
+  timezone: timeZone
     .default('UTC')
     .describe('TZ of the server: the fallback for photos without a time zone, and log times.'),
   uid: id.default(1000).describe('User the server and machine-learning containers run as (owner of the library and model cache).'),
   gid: id.default(1000).describe('Group of the server and machine-learning containers (fsGroup of their volumes).'),
   databaseStorage: z.enum(['ssd', 'hdd']).default('ssd').describe('DB_STORAGE_TYPE of Immich\'s PostgreSQL image: tuning for the disk under the database volume.'),
   egressInternet: z.boolean().default(false).describe('Outbound internet for every Immich pod under default-deny (OAuth providers, version check). The ML pod can always reach the internet to download models.'),
-  env: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
-    .default({})
-    .superRefine((env, ctx) => {
-      for (const k of Object.keys(env)) {
-        if (SECRET_ENV.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" looks like a secret; env values are written to git in plaintext` });
-      }
-    })
-    .describe('More plain server settings (IMMICH_LOG_LEVEL, IMMICH_PROCESS_INVALID_IMAGES, ...), applied last. Never secrets.'),
+  env: plainEnv.describe('More plain server settings (IMMICH_LOG_LEVEL, IMMICH_PROCESS_INVALID_IMAGES, ...), applied last. Never secrets.'),
 });
 
 export type ImmichConfig = z.output<typeof Config>;
@@ -117,13 +94,10 @@ export default defineModule({
     const server = labels('server');
     const ml = labels('machine-learning');
     const db = labels('database');
-    const podLabels = (l: Record<string, string>) => ({ ...l, 'app.kubernetes.io/part-of': ctx.lab.name });
     const dbSecret = immichDatabaseSecretName(app.name);
     const gpu = c.machineLearning && immichMlGpu(ctx.lab, app);
-    const nodeSelector = Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {};
+    const nodeSelector = nodeSelectorOf(app.nodeSelector);
     const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
-    const nonRoot = (uid: number, gid: number) => ({ runAsNonRoot: true, runAsUser: uid, runAsGroup: gid, fsGroup: gid, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
-    const fromSecret = (name: string, secret: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
 
     const settings: Record<string, string> = {
       TZ: c.timezone,
@@ -138,64 +112,45 @@ export default defineModule({
     };
     if (c.machineLearning) settings.IMMICH_MACHINE_LEARNING_URL = `http://${immichMlService(app.name)}:${IMMICH_ML_PORT}`;
     Object.assign(settings, c.env);
-    const data = Object.fromEntries(Object.keys(settings).sort().map((k) => [k, settings[k]]));
+    const data = sortedData(settings);
     const config = `${app.name}-config`;
-    // envFrom is read at start: a changed ConfigMap rolls the server through this annotation.
-    const checksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
-    const serverEnv: Record<string, unknown>[] = [fromSecret('DB_PASSWORD', dbSecret, 'password')];
-    if (redis.passwordSecret) serverEnv.push(fromSecret('REDIS_PASSWORD', redis.passwordSecret.name, redis.passwordSecret.key));
+    const serverEnv: Record<string, unknown>[] = [secretEnv('DB_PASSWORD', dbSecret, 'password')];
+    if (redis.passwordSecret) serverEnv.push(secretEnv('REDIS_PASSWORD', redis.passwordSecret.name, redis.passwordSecret.key));
 
-    const httpProbe = (path: string, extra: Record<string, number>) => ({ httpGet: { path, port: 'http' }, timeoutSeconds: 5, ...extra });
+    const httpProbe = (path: string) => ({ httpGet: { path, port: 'http' }, timeoutSeconds: 5 });
     const manifests: Manifest[] = [
-      { file: 'configmap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, config, 'config'), data } },
-      {
+      configMap(ctx, config, data),
+      deployment(ctx, {
         file: 'server',
-        object: {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: meta(ctx, immichServerService(app.name), 'server'),
-          spec: {
-            // API and job workers share the ReadWriteOnce library: one pod, the old one goes first (spec replicas are ignored).
-            replicas: 1,
-            strategy: { type: 'Recreate' },
-            selector: { matchLabels: server },
-            template: {
-              metadata: { labels: podLabels(server), annotations: { 'hearth.dev/config-checksum': checksum } },
-              spec: {
-                automountServiceAccountToken: false,
-                securityContext: nonRoot(c.uid, c.gid),
-                ...nodeSelector,
-                containers: [
-                  {
-                    name: 'server',
-                    image: `${IMMICH_SERVER_REPO}:${c.version}`,
-                    ports: [{ name: 'http', containerPort: IMMICH_PORT, protocol: 'TCP' }],
-                    envFrom: [{ configMapRef: { name: config } }],
-                    env: serverEnv,
-                    resources: { requests: app.resources.requests, limits: app.resources.limits },
-                    securityContext: restricted,
-                    // Database migrations (and the geodata import) on start: up to 10 minutes.
-                    startupProbe: httpProbe('/api/server/ping', { periodSeconds: 10, failureThreshold: 60 }),
-                    readinessProbe: httpProbe('/api/server/ping', { periodSeconds: 10 }),
-                    livenessProbe: httpProbe('/api/server/ping', { periodSeconds: 30, failureThreshold: 5 }),
-                    volumeMounts: [{ name: 'library', mountPath: vol('library')!.mountPath }],
-                  },
-                ],
-                volumes: [{ name: 'library', persistentVolumeClaim: { claimName: vol('library')!.claim } }],
-              },
+        name: immichServerService(app.name),
+        selector: server,
+        // API and job workers share the ReadWriteOnce library: one pod, the old one goes first (spec replicas are ignored).
+        replicas: 1,
+        strategy: { type: 'Recreate' },
+        // envFrom is read at start: a changed ConfigMap rolls the server through this annotation.
+        podAnnotations: { 'hearth.dev/config-checksum': dataChecksum(data) },
+        pod: {
+          automountServiceAccountToken: false,
+          securityContext: nonRootPod(c.uid, c.gid, { fsGroup: true }),
+          ...nodeSelector,
+          containers: [
+            {
+              name: 'server',
+              image: `${IMMICH_SERVER_REPO}:${c.version}`,
+              ports: [containerPort('http', IMMICH_PORT)],
+              envFrom: [{ configMapRef: { name: config } }],
+              env: serverEnv,
+              resources: { requests: app.resources.requests, limits: app.resources.limits },
+              securityContext: restricted,
+              // Database migrations (and the geodata import) on start: up to 10 minutes.
+              ...probes(httpProbe('/api/server/ping'), { periodSeconds: 10, failureThreshold: 60 }),
+              volumeMounts: [{ name: 'library', mountPath: vol('library')!.mountPath }],
             },
-          },
+          ],
+          volumes: [{ name: 'library', persistentVolumeClaim: { claimName: vol('library')!.claim } }],
         },
-      },
-      {
-        file: 'server',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, immichServerService(app.name), 'server'),
-          spec: { type: 'ClusterIP', selector: server, ports: [{ name: 'http', port: IMMICH_PORT, targetPort: 'http', protocol: 'TCP' }] },
-        },
-      },
+      }),
+      service(ctx, { file: 'server', name: immichServerService(app.name), selector: server, ports: [servicePort('http', IMMICH_PORT)] }),
     ];
 
     if (c.machineLearning) {
@@ -205,154 +160,107 @@ export default defineModule({
         { name: 'TZ', value: c.timezone },
       ];
       manifests.push(
-        {
+        deployment(ctx, {
           file: 'machine-learning',
-          object: {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            metadata: meta(ctx, immichMlService(app.name), 'machine-learning'),
-            spec: {
-              replicas: 1,
-              // The model cache is ReadWriteOnce (and a GPU is taken): the old pod goes first.
-              strategy: { type: 'Recreate' },
-              selector: { matchLabels: ml },
-              template: {
-                metadata: { labels: podLabels(ml) },
-                spec: {
-                  automountServiceAccountToken: false,
-                  securityContext: nonRoot(c.uid, c.gid),
-                  ...(gpu
-                    ? { runtimeClassName: 'nvidia', nodeSelector: gpuNodeSelector(ctx.lab, app), tolerations: [GPU_TOLERATION] }
-                    : nodeSelector),
-                  containers: [
-                    {
-                      name: 'machine-learning',
-                      image: `${IMMICH_ML_REPO}:${c.version}${gpu ? '-cuda' : ''}`,
-                      ports: [{ name: 'http', containerPort: IMMICH_ML_PORT, protocol: 'TCP' }],
-                      env: mlEnv,
-                      resources: gpu
-                        ? { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '6Gi', 'nvidia.com/gpu': '1' } }
-                        : { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '6Gi' } },
-                      securityContext: restricted,
-                      // Models load lazily on the first job; the service itself starts in seconds.
-                      startupProbe: httpProbe('/ping', { periodSeconds: 10, failureThreshold: 30 }),
-                      readinessProbe: httpProbe('/ping', { periodSeconds: 10 }),
-                      livenessProbe: httpProbe('/ping', { periodSeconds: 30, failureThreshold: 5 }),
-                      volumeMounts: [
-                        { name: 'model-cache', mountPath: cache.mountPath },
-                        // Non-root: matplotlib and the ONNX/Hugging Face helpers write below $HOME (/usr/src).
-                        { name: 'dot-cache', mountPath: '/usr/src/.cache' },
-                        { name: 'dot-config', mountPath: '/usr/src/.config' },
-                        { name: 'tmp', mountPath: '/tmp' },
-                      ],
-                    },
-                  ],
-                  volumes: [
-                    { name: 'model-cache', persistentVolumeClaim: { claimName: cache.claim } },
-                    { name: 'dot-cache', emptyDir: { sizeLimit: '1Gi' } },
-                    { name: 'dot-config', emptyDir: { sizeLimit: '64Mi' } },
-                    { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
-                  ],
-                },
+          name: immichMlService(app.name),
+          component: 'machine-learning',
+          selector: ml,
+          replicas: 1,
+          // The model cache is ReadWriteOnce (and a GPU is taken): the old pod goes first.
+          strategy: { type: 'Recreate' },
+          pod: {
+            automountServiceAccountToken: false,
+            securityContext: nonRootPod(c.uid, c.gid, { fsGroup: true }),
+            ...(gpu ? gpuScheduling(ctx.lab, app) : nodeSelector),
+            containers: [
+              {
+                name: 'machine-learning',
+                image: `${IMMICH_ML_REPO}:${c.version}${gpu ? '-cuda' : ''}`,
+                ports: [containerPort('http', IMMICH_ML_PORT)],
+                env: mlEnv,
+                resources: gpu
+                  ? { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '6Gi', 'nvidia.com/gpu': '1' } }
+                  : { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '6Gi' } },
+                securityContext: restricted,
+                // Models load lazily on the first job; the service itself starts in seconds.
+                ...probes(httpProbe('/ping'), { periodSeconds: 10, failureThreshold: 30 }),
+                volumeMounts: [
+                  { name: 'model-cache', mountPath: cache.mountPath },
+                  // Non-root: matplotlib and the ONNX/Hugging Face helpers write below $HOME (/usr/src).
+                  { name: 'dot-cache', mountPath: '/usr/src/.cache' },
+                  { name: 'dot-config', mountPath: '/usr/src/.config' },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
               },
-            },
+            ],
+            volumes: [
+              { name: 'model-cache', persistentVolumeClaim: { claimName: cache.claim } },
+              { name: 'dot-cache', emptyDir: { sizeLimit: '1Gi' } },
+              { name: 'dot-config', emptyDir: { sizeLimit: '64Mi' } },
+              { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+            ],
           },
-        },
-        {
-          file: 'machine-learning',
-          object: {
-            apiVersion: 'v1',
-            kind: 'Service',
-            metadata: meta(ctx, immichMlService(app.name), 'machine-learning'),
-            spec: { type: 'ClusterIP', selector: ml, ports: [{ name: 'http', port: IMMICH_ML_PORT, targetPort: 'http', protocol: 'TCP' }] },
-          },
-        },
+        }),
+        service(ctx, { file: 'machine-learning', name: immichMlService(app.name), component: 'machine-learning', selector: ml, ports: [servicePort('http', IMMICH_ML_PORT)] }),
       );
     }
 
     const isReady = (extra: Record<string, number>) => ({ exec: { command: ['pg_isready', '-U', DB_USER, '-d', DB_NAME, '-h', '127.0.0.1', '-p', String(DB_PORT)] }, ...extra });
+    const dbPorts = [servicePort('postgres', DB_PORT)];
     manifests.push(
-      {
+      statefulSet(ctx, {
         file: 'database',
-        object: {
-          apiVersion: 'apps/v1',
-          kind: 'StatefulSet',
-          metadata: meta(ctx, immichDatabaseService(app.name), 'database'),
-          spec: {
-            serviceName: `${immichDatabaseService(app.name)}-headless`,
-            // One writer on one ReadWriteOnce volume.
-            replicas: 1,
-            selector: { matchLabels: db },
-            template: {
-              metadata: { labels: podLabels(db) },
-              spec: {
-                automountServiceAccountToken: false,
-                securityContext: nonRoot(DB_UID, DB_UID),
-                terminationGracePeriodSeconds: 60,
-                ...nodeSelector,
-                containers: [
-                  {
-                    name: 'postgres',
-                    image: IMMICH_POSTGRES_IMAGE,
-                    ports: [{ name: 'postgres', containerPort: DB_PORT, protocol: 'TCP' }],
-                    env: [
-                      { name: 'POSTGRES_USER', value: DB_USER },
-                      fromSecret('POSTGRES_PASSWORD', dbSecret, 'password'),
-                      { name: 'POSTGRES_DB', value: DB_NAME },
-                      { name: 'POSTGRES_INITDB_ARGS', value: '--data-checksums' },
-                      { name: 'PGDATA', value: PGDATA },
-                      { name: 'DB_STORAGE_TYPE', value: c.databaseStorage.toUpperCase() },
-                    ],
-                    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '2Gi' } },
-                    securityContext: restricted,
-                    startupProbe: isReady({ periodSeconds: 5, failureThreshold: 120 }),
-                    readinessProbe: isReady({ periodSeconds: 10, timeoutSeconds: 5 }),
-                    livenessProbe: isReady({ periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 6 }),
-                    volumeMounts: [
-                      { name: 'database', mountPath: DB_MOUNT },
-                      { name: 'shm', mountPath: '/dev/shm' },
-                    ],
-                  },
-                ],
-                volumes: [
-                  { name: 'database', persistentVolumeClaim: { claimName: vol('database')!.claim } },
-                  // docker-compose.yml: shm_size 128mb.
-                  { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '128Mi' } },
-                ],
-              },
+        name: immichDatabaseService(app.name),
+        component: 'database',
+        serviceName: `${immichDatabaseService(app.name)}-headless`,
+        selector: db,
+        // One writer on one ReadWriteOnce volume.
+        replicas: 1,
+        pod: {
+          automountServiceAccountToken: false,
+          securityContext: nonRootPod(DB_UID, DB_UID, { fsGroup: true }),
+          terminationGracePeriodSeconds: 60,
+          ...nodeSelector,
+          containers: [
+            {
+              name: 'postgres',
+              image: IMMICH_POSTGRES_IMAGE,
+              ports: [containerPort('postgres', DB_PORT)],
+              env: [
+                { name: 'POSTGRES_USER', value: DB_USER },
+                secretEnv('POSTGRES_PASSWORD', dbSecret, 'password'),
+                { name: 'POSTGRES_DB', value: DB_NAME },
+                { name: 'POSTGRES_INITDB_ARGS', value: '--data-checksums' },
+                { name: 'PGDATA', value: PGDATA },
+                { name: 'DB_STORAGE_TYPE', value: c.databaseStorage.toUpperCase() },
+              ],
+              resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '2Gi' } },
+              securityContext: restricted,
+              startupProbe: isReady({ periodSeconds: 5, failureThreshold: 120 }),
+              readinessProbe: isReady({ periodSeconds: 10, timeoutSeconds: 5 }),
+              livenessProbe: isReady({ periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 6 }),
+              volumeMounts: [
+                { name: 'database', mountPath: DB_MOUNT },
+                { name: 'shm', mountPath: '/dev/shm' },
+              ],
             },
-          },
+          ],
+          volumes: [
+            { name: 'database', persistentVolumeClaim: { claimName: vol('database')!.claim } },
+            // docker-compose.yml: shm_size 128mb.
+            { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '128Mi' } },
+          ],
         },
-      },
-      {
-        file: 'database',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, `${immichDatabaseService(app.name)}-headless`, 'database'),
-          spec: { clusterIP: 'None', selector: db, ports: [{ name: 'postgres', port: DB_PORT, targetPort: 'postgres', protocol: 'TCP' }] },
-        },
-      },
-      {
-        file: 'database',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, immichDatabaseService(app.name), 'database'),
-          spec: { type: 'ClusterIP', selector: db, ports: [{ name: 'postgres', port: DB_PORT, targetPort: 'postgres', protocol: 'TCP' }] },
-        },
-      },
+      }),
+      service(ctx, { file: 'database', name: `${immichDatabaseService(app.name)}-headless`, component: 'database', selector: db, ports: dbPorts, headless: true }),
+      service(ctx, { file: 'database', name: immichDatabaseService(app.name), component: 'database', selector: db, ports: dbPorts }),
     );
 
     // hearth's `<app>-network` covers the ingress, dependencies and dependents. Under
     // default-deny the traffic between Immich's own pods needs its own allows.
-    const ns = ctx.lab.namespaces.find((n) => n.name === app.namespace);
-    if (ns?.networkPolicy === 'default-deny') {
-      const policy = (name: string, spec: Record<string, unknown>): Manifest => ({
-        file: 'network-policy-internal',
-        object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(ctx, `${app.name}-${name}`, 'network-policy'), spec },
-      });
-      const tcp = (port: number) => [{ protocol: 'TCP', port }];
+    if (defaultDeny(ctx.lab, app.namespace)) {
+      const policy = (name: string, spec: Record<string, unknown>) => networkPolicy(ctx, `${app.name}-${name}`, spec, { file: 'network-policy-internal' });
+      const tcp = (port: number) => tcpPorts([port]);
       manifests.push(
         policy('server-egress', {
           podSelector: { matchLabels: server },
@@ -379,7 +287,7 @@ export default defineModule({
           policy('machine-learning-internet', {
             podSelector: { matchLabels: ml },
             policyTypes: ['Egress'],
-            egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }] }],
+            egress: [internetEgress()],
           }),
         );
       }

@@ -1,19 +1,13 @@
 import { z } from 'zod';
 import { defineModule, type Manifest } from '../types.js';
-import { meta } from '../meta.js';
 import { selectorLabels } from '../../lib/k8s.js';
 import { SecretRef } from '../../spec/schema.js';
-import { SECRET_ENV } from './container.js';
+import { claimVolumes, configMap, containerPort, deployment, nodeSelectorOf, pinnedImage, plainEnv, probes, secretEnv, service, servicePort, sortedData, volumeMounts } from './_shared.js';
 
 /** n8n's own registry (docs/research/app-charts.md §2.7: 2.20.6 is the better-evidenced pin). */
 export const N8N_IMAGE = 'docker.n8n.io/n8nio/n8n:2.20.6';
 export const N8N_PORT = 5678;
 const DATA = '/home/node/.n8n';
-
-const pinnedImage = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._\-/]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/)
-  .refine((s) => /:[^/]+$/.test(s) || s.includes('@sha256:'), 'pin the image with a tag or a digest');
 
 const Postgres = z.strictObject({
   host: z.string().min(1).describe('PostgreSQL host: pg-shared-rw.databases.svc.cluster.local'),
@@ -30,15 +24,7 @@ const Config = z
     postgres: Postgres.optional().describe('Connection settings for database: postgres.'),
     encryptionKeySecret: SecretRef.optional().describe('N8N_ENCRYPTION_KEY (encrypts stored credentials; must never change). Default: key N8N_ENCRYPTION_KEY of Secret <app>-secrets.'),
     timezone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/).default('UTC').describe('IANA zone for schedules (GENERIC_TIMEZONE, TZ): Europe/Berlin'),
-    env: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
-      .default({})
-      .superRefine((env, ctx) => {
-        for (const k of Object.keys(env)) {
-          if (SECRET_ENV.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" looks like a secret; env values are written to git in plaintext` });
-        }
-      })
-      .describe('More plain n8n settings (N8N_*, EXECUTIONS_*). Never secrets.'),
+    env: plainEnv.describe('More plain n8n settings (N8N_*, EXECUTIONS_*). Never secrets.'),
     image: pinnedImage.default(N8N_IMAGE).describe('n8n image, pinned.'),
   })
   .superRefine((c, ctx) => {
@@ -103,67 +89,43 @@ export default defineModule({
       });
     }
     Object.assign(settings, c.env);
-    const keys = Object.keys(settings).sort();
     const key = c.encryptionKeySecret ?? { secret: `${app.name}-secrets`, key: 'N8N_ENCRYPTION_KEY' };
-    const env: Record<string, unknown>[] = [{ name: 'N8N_ENCRYPTION_KEY', valueFrom: { secretKeyRef: { name: key.secret, key: key.key } } }];
+    const env: Record<string, unknown>[] = [secretEnv('N8N_ENCRYPTION_KEY', key.secret, key.key)];
     if (c.database === 'postgres') {
       const s = c.postgres!.passwordSecret;
-      env.push({ name: 'DB_POSTGRESDB_PASSWORD', valueFrom: { secretKeyRef: { name: s.secret, key: s.key } } });
+      env.push(secretEnv('DB_POSTGRESDB_PASSWORD', s.secret, s.key));
     }
-    const probe = (extra: Record<string, number>) => ({ httpGet: { path: '/healthz', port: 'http' }, ...extra });
+    const probe = { httpGet: { path: '/healthz', port: 'http' } };
     const manifests: Manifest[] = [
-      {
-        file: 'configmap',
-        object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, `${app.name}-config`, 'config'), data: Object.fromEntries(keys.map((k) => [k, settings[k]])) },
-      },
-      {
-        file: 'deployment',
-        object: {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: meta(ctx, name, 'server'),
-          spec: {
-            replicas: app.replicas,
-            // SQLite and the ReadWriteOnce data volume allow one pod at a time.
-            strategy: { type: 'Recreate' },
-            selector: { matchLabels: selector },
-            template: {
-              metadata: { labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': ctx.lab.name } },
-              spec: {
-                automountServiceAccountToken: false,
-                securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
-                ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-                containers: [
-                  {
-                    name: 'n8n',
-                    image: c.image,
-                    ports: [{ name: 'http', containerPort: N8N_PORT, protocol: 'TCP' }],
-                    envFrom: [{ configMapRef: { name: `${app.name}-config` } }],
-                    env,
-                    resources: { requests: app.resources.requests, limits: app.resources.limits },
-                    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-                    // First start runs database migrations.
-                    startupProbe: probe({ periodSeconds: 5, failureThreshold: 60 }),
-                    readinessProbe: probe({ periodSeconds: 10 }),
-                    livenessProbe: probe({ periodSeconds: 30, failureThreshold: 5 }),
-                    volumeMounts: app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
-                  },
-                ],
-                volumes: app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })),
-              },
+      configMap(ctx, `${app.name}-config`, sortedData(settings)),
+      deployment(ctx, {
+        name,
+        selector,
+        replicas: app.replicas,
+        // SQLite and the ReadWriteOnce data volume allow one pod at a time.
+        strategy: { type: 'Recreate' },
+        pod: {
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+          ...nodeSelectorOf(app.nodeSelector),
+          containers: [
+            {
+              name: 'n8n',
+              image: c.image,
+              ports: [containerPort('http', N8N_PORT)],
+              envFrom: [{ configMapRef: { name: `${app.name}-config` } }],
+              env,
+              resources: { requests: app.resources.requests, limits: app.resources.limits },
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              // First start runs database migrations.
+              ...probes(probe, { periodSeconds: 5, failureThreshold: 60 }),
+              volumeMounts: volumeMounts(app.volumes),
             },
-          },
+          ],
+          volumes: claimVolumes(app.volumes),
         },
-      },
-      {
-        file: 'service',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, name, 'server'),
-          spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: N8N_PORT, targetPort: 'http', protocol: 'TCP' }] },
-        },
-      },
+      }),
+      service(ctx, { name, selector, ports: [servicePort('http', N8N_PORT)] }),
     ];
     return { manifests };
   },

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineModule, type ChartRef, type SecretRequest } from '../types.js';
-import { SECRET_ENV } from './container.js';
 import { postgresConnection } from './postgresql.js';
 import { redisConnection } from './redis.js';
 import type { AppModel } from '../../model/types.js';
+import { nodeSelectorOf, plainEnv, secretEnv } from './_shared.js';
 
 /**
  * nextcloud/helm: chart 8.9.1 (docs/research/app-charts.md §1 and §2.10).
@@ -47,15 +47,7 @@ const Config = z.strictObject({
     .default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'])
     .describe('TRUSTED_PROXIES: where the ingress controller pods connect from. Nextcloud reads the client address from X-Forwarded-For only for these (brute-force protection, logs).'),
   egressInternet: z.boolean().default(true).describe('Outbound internet under default-deny: app store, update checks, federation, external storage.'),
-  env: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
-    .default({})
-    .superRefine((env, ctx) => {
-      for (const k of Object.keys(env)) {
-        if (SECRET_ENV.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" looks like a secret; env values are written to git in plaintext` });
-      }
-    })
-    .describe('More plain settings for the Nextcloud and cron containers (PHP_MEMORY_LIMIT, PHP_UPLOAD_LIMIT, NC_default_phone_region, ...). Never secrets.'),
+  env: plainEnv.describe('More plain settings for the Nextcloud and cron containers (PHP_MEMORY_LIMIT, PHP_UPLOAD_LIMIT, NC_default_phone_region, ...). Never secrets.'),
 });
 
 export type NextcloudConfig = z.output<typeof Config>;
@@ -68,8 +60,6 @@ export function nextcloudAdminSecretName(app: string): string {
 export function nextcloudHost(app: AppModel): string {
   return app.host ?? `${app.name}.${app.namespace}.svc.cluster.local`;
 }
-
-const secretEnv = (name: string, secret: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
 
 /** Nextcloud from the official chart on the lab's PostgreSQL and Redis; the chart's database, Redis and ingress off. */
 export default defineModule({
@@ -169,8 +159,8 @@ export default defineModule({
       readinessProbe: probe({ periodSeconds: 10, failureThreshold: 3 }),
       livenessProbe: probe({ periodSeconds: 30, failureThreshold: 5 }),
       metrics: { enabled: false },
+      ...nodeSelectorOf(app.nodeSelector),
     };
-    if (Object.keys(app.nodeSelector).length > 0) values.nodeSelector = app.nodeSelector;
 
     const secrets: SecretRequest[] = [
       { namespace: app.namespace, name: admin, keys: { password: { generate: { length: 32 } } }, plain: { username: c.adminUser } },

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineModule, type Manifest } from '../types.js';
-import { meta } from '../meta.js';
 import { selectorLabels } from '../../lib/k8s.js';
 import { loadBalancerAnnotations } from '../platform/_shared.js';
 import type { LabModel } from '../../model/types.js';
 import { sshBackends, DEFAULT_BASE_PORT, PROXY_WEB_PORT, type SshBackend } from './dev-containers.js';
+import { configMap, containerPort, defaultDeny, deployment, instancePods, ipv4, networkPolicy, nodeSelectorOf, nonRootSecurity, probes, service, servicePort, sha256, tcpPorts } from './_shared.js';
 
 /**
  * Pin: docs/research/app-charts.md (§1 table, §2.22): code index ids
@@ -21,8 +20,6 @@ export const WEB_PORT = PROXY_WEB_PORT;
 const CONFIG_DIR = '/etc/nginx/hearth';
 /** Runtime prefix on an emptyDir: pid, temp paths, the copied config and resolver.conf. */
 export const RUN_DIR = '/tmp/nginx';
-
-const ipv4 = z.string().regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/);
 
 const host = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const upstream = z
@@ -210,126 +207,90 @@ export default defineModule({
     const app = ctx.component.app!;
     const c = ctx.config as NginxProxyConfig;
     const selector = selectorLabels('nginx-proxy', app.name);
-    const manifests: Manifest[] = [];
     const backends = proxyBackends(ctx.lab, c);
     const conf = nginxConf(app.name, backends, c);
     const configName = `${app.name}-config`;
-    manifests.push({ file: 'configmap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, configName, 'config'), data: { 'nginx.conf': conf } } });
-    const checksum = createHash('sha256').update(conf).digest('hex');
 
     const sshPorts = backends.map((b) => ({ name: `ssh-${b.listen}`, port: b.listen }));
-    const probe = { httpGet: { path: '/healthz', port: 'http' } };
     const container = {
       name: 'nginx',
       image: NGINX_IMAGE,
       command: ['/bin/sh', '-c', START_COMMAND],
-      ports: [{ name: 'http', containerPort: WEB_PORT, protocol: 'TCP' }, ...sshPorts.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' }))],
+      ports: [containerPort('http', WEB_PORT), ...sshPorts.map((p) => containerPort(p.name, p.port))],
       resources: { requests: app.resources.requests, limits: app.resources.limits },
       // Every port is above 1024 and every written path is on the emptyDir: no root, no capabilities.
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        runAsNonRoot: true,
-        runAsUser: NGINX_UID,
-        runAsGroup: NGINX_UID,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      readinessProbe: { ...probe, periodSeconds: 10 },
-      livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 5 },
+      securityContext: nonRootSecurity(NGINX_UID, { readOnlyRootFilesystem: true }),
+      ...probes({ httpGet: { path: '/healthz', port: 'http' } }),
       volumeMounts: [
         { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
         { name: 'run', mountPath: '/tmp' },
       ],
     };
-    manifests.push({
-      file: 'deployment',
-      object: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: meta(ctx, `${app.name}-server`, 'server'),
-        spec: {
-          replicas: app.replicas,
-          selector: { matchLabels: selector },
-          template: {
-            metadata: {
-              labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': ctx.lab.name },
-              // The config is read at start: a changed config rolls the pods.
-              annotations: { 'checksum/config': checksum },
-            },
-            spec: {
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-              containers: [container],
-              volumes: [
-                { name: 'config', configMap: { name: configName } },
-                { name: 'run', emptyDir: { sizeLimit: '64Mi' } },
-              ],
-            },
-          },
+    const manifests: Manifest[] = [
+      configMap(ctx, configName, { 'nginx.conf': conf }),
+      deployment(ctx, {
+        name: `${app.name}-server`,
+        selector,
+        replicas: app.replicas,
+        // The config is read at start: a changed config rolls the pods.
+        podAnnotations: { 'checksum/config': sha256(conf) },
+        pod: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          ...nodeSelectorOf(app.nodeSelector),
+          containers: [container],
+          volumes: [
+            { name: 'config', configMap: { name: configName } },
+            { name: 'run', emptyDir: { sizeLimit: '64Mi' } },
+          ],
         },
-      },
-    });
-    manifests.push({
-      file: 'service',
-      object: {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: meta(ctx, `${app.name}-http`, 'http'),
-        spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: WEB_PORT, targetPort: 'http', protocol: 'TCP' }] },
-      },
-    });
+      }),
+      service(ctx, { name: `${app.name}-http`, component: 'http', selector, ports: [servicePort('http', WEB_PORT)] }),
+    ];
     if (sshPorts.length > 0) {
-      manifests.push({
-        file: 'service',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, `${app.name}-ssh`, 'ssh', { annotations: loadBalancerAnnotations(c.ip) }),
-          spec: { type: 'LoadBalancer', selector, ports: sshPorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP' })) },
-        },
-      });
+      manifests.push(
+        service(ctx, {
+          name: `${app.name}-ssh`,
+          component: 'ssh',
+          type: 'LoadBalancer',
+          annotations: loadBalancerAnnotations(c.ip),
+          selector,
+          ports: sshPorts.map((p) => servicePort(p.name, p.port)),
+        }),
+      );
     }
 
     // Under default-deny: SSH clients in (from anywhere: the LoadBalancer may hide their address),
     // and out to the dev containers and to the route upstreams hearth can place.
-    const ns = ctx.lab.namespaces.find((n) => n.name === app.namespace);
-    if (ns?.networkPolicy === 'default-deny') {
+    if (defaultDeny(ctx.lab, app.namespace)) {
       const egress: Record<string, unknown>[] = [];
       const apps = [...new Set(backends.map((b) => b.app))];
       for (const a of apps) {
         const bs = backends.filter((b) => b.app === a);
         const ports = [...new Set(bs.flatMap((b) => [b.port, ...b.devPorts]))].sort((x, y) => x - y);
         egress.push({
-          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': bs[0].namespace } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': a } } }],
-          ports: ports.map((port) => ({ protocol: 'TCP', port })),
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': bs[0].namespace } }, podSelector: instancePods(a) }],
+          ports: tcpPorts(ports),
         });
       }
       for (const r of c.routes) {
         const { host: h, port } = hostOf(r.upstream);
         const svc = /^[a-z0-9-]+\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(h);
-        if (/^\d+\.\d+\.\d+\.\d+$/.test(h)) egress.push({ to: [{ ipBlock: { cidr: `${h}/32` } }], ports: [{ protocol: 'TCP', port }] });
-        else if (svc) egress.push({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': svc[1] } } }], ports: [{ protocol: 'TCP', port }] });
+        if (/^\d+\.\d+\.\d+\.\d+$/.test(h)) egress.push({ to: [{ ipBlock: { cidr: `${h}/32` } }], ports: tcpPorts([port]) });
+        else if (svc) egress.push({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': svc[1] } } }], ports: tcpPorts([port]) });
         // Any other name: a dev server on the LAN (seed 001: "Nginx to local dev servers").
-        else egress.push({ to: [{ ipBlock: { cidr: ctx.lab.spec.network.cidr } }], ports: [{ protocol: 'TCP', port }] });
+        else egress.push({ to: [{ ipBlock: { cidr: ctx.lab.spec.network.cidr } }], ports: tcpPorts([port]) });
       }
-      const ingress = sshPorts.length ? [{ ports: sshPorts.map((p) => ({ protocol: 'TCP', port: p.port })) }] : [];
+      const ingress = sshPorts.length ? [{ ports: tcpPorts(sshPorts.map((p) => p.port)) }] : [];
       if (ingress.length || egress.length) {
-        manifests.push({
-          file: 'network-policy',
-          object: {
-            apiVersion: 'networking.k8s.io/v1',
-            kind: 'NetworkPolicy',
-            metadata: meta(ctx, `${app.name}-proxy`, 'network-policy'),
-            spec: {
-              podSelector: { matchLabels: { 'app.kubernetes.io/instance': app.name } },
-              policyTypes: [...(ingress.length ? ['Ingress'] : []), ...(egress.length ? ['Egress'] : [])],
-              ...(ingress.length ? { ingress } : {}),
-              ...(egress.length ? { egress } : {}),
-            },
-          },
-        });
+        manifests.push(
+          networkPolicy(ctx, `${app.name}-proxy`, {
+            podSelector: instancePods(app.name),
+            policyTypes: [...(ingress.length ? ['Ingress'] : []), ...(egress.length ? ['Egress'] : [])],
+            ...(ingress.length ? { ingress } : {}),
+            ...(egress.length ? { egress } : {}),
+          }),
+        );
       }
     }
     return { manifests };

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { defineModule, type ChartRef } from '../types.js';
-import { SECRET_ENV } from './container.js';
-import type { AppModel, LabModel } from '../../model/types.js';
+import type { AppModel } from '../../model/types.js';
+import { gpuNodeSelector, nodeSelectorOf, nvidiaNodes, nvidiaRuntime, plainEnv } from './_shared.js';
+
+/** GPU scheduling helpers, first written for this module; other modules import them from ./_shared.js. */
+export { gpuNodeSelector, GPU_TOLERATION, nvidiaNodes } from './_shared.js';
 
 /** otwld/ollama-helm: chart 1.79.0 ships Ollama 0.33.2 (its appVersion). */
 export const OLLAMA_CHART: ChartRef = {
@@ -24,29 +27,6 @@ export function ollamaUrl(app: Pick<AppModel, 'name' | 'namespace'>): string {
   return `http://${ollamaService(app.name)}.${app.namespace}.svc.cluster.local:${OLLAMA_PORT}`;
 }
 
-/** The lab's nodes with an NVIDIA GPU (the only vendor the nvidia runtime class and device plugin serve). */
-export function nvidiaNodes(lab: LabModel) {
-  return lab.nodes.filter((n) => n.gpu && n.gpu.vendor === 'nvidia');
-}
-
-/**
- * Node selector that lands a GPU workload on a GPU node: the app's own
- * nodeSelector when set, else the labels every NVIDIA node of the lab shares,
- * else the label NVIDIA GPU feature discovery puts on GPU nodes.
- */
-export function gpuNodeSelector(lab: LabModel, app: AppModel): Record<string, string> {
-  if (Object.keys(app.nodeSelector).length > 0) return app.nodeSelector;
-  const nodes = nvidiaNodes(lab);
-  if (nodes.length > 0) {
-    const [first, ...rest] = nodes.map((n) => n.labels ?? {});
-    const shared = Object.fromEntries(Object.entries(first).filter(([k, v]) => rest.every((l) => l[k] === v)));
-    if (Object.keys(shared).length > 0) return shared;
-  }
-  return { 'nvidia.com/gpu.present': 'true' };
-}
-
-export const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' } as const;
-
 const model = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._\-/]*(:[A-Za-z0-9._-]+)?$/)
@@ -59,15 +39,7 @@ const Config = z.strictObject({
     .regex(/^(-1|0|[0-9]+(ms|s|m|h))$/)
     .optional()
     .describe('How long a model stays loaded after a request (OLLAMA_KEEP_ALIVE): 5m, 24h, -1 = forever.'),
-  env: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
-    .default({})
-    .superRefine((env, ctx) => {
-      for (const k of Object.keys(env)) {
-        if (SECRET_ENV.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" looks like a secret; env values are written to git in plaintext` });
-      }
-    })
-    .describe('Extra plain OLLAMA_* settings (OLLAMA_CONTEXT_LENGTH, OLLAMA_FLASH_ATTENTION, ...). Never secrets.'),
+  env: plainEnv.describe('Extra plain OLLAMA_* settings (OLLAMA_CONTEXT_LENGTH, OLLAMA_FLASH_ATTENTION, ...). Never secrets.'),
 });
 
 export type OllamaConfig = z.output<typeof Config>;
@@ -118,12 +90,9 @@ export default defineModule({
       securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
       resources: { requests: app.resources.requests, limits: app.resources.limits },
       extraEnv: env,
+      ...nodeSelectorOf(nodeSelector),
+      ...(gpu ? nvidiaRuntime() : {}),
     };
-    if (Object.keys(nodeSelector).length > 0) values.nodeSelector = nodeSelector;
-    if (gpu) {
-      values.runtimeClassName = 'nvidia';
-      values.tolerations = [GPU_TOLERATION];
-    }
     return { values, manifests: [] };
   },
 });

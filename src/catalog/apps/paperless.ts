@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { defineModule, type Manifest, type SecretRequest } from '../types.js';
-import { meta } from '../meta.js';
+import { defineModule, type SecretRequest } from '../types.js';
 import { selectorLabels } from '../../lib/k8s.js';
 import { SecretRef } from '../../spec/schema.js';
-import { SECRET_ENV } from './container.js';
 import { postgresConnection } from './postgresql.js';
 import { redisConnection } from './redis.js';
+import { claimVolumes, configMap, containerPort, dataChecksum, deployment, nodeSelectorOf, pinnedImage, plainEnv, probes, secretEnv, service, servicePort, sortedData, timeZone, volumeMounts } from './_shared.js';
 
 /**
  * Pin: docs/research/app-charts.md §1 and §2.6 (issue
@@ -23,20 +21,6 @@ const ROOT = '/usr/src/paperless';
  */
 export const BUILTIN_OCR_LANGUAGES = ['eng', 'deu', 'fra', 'ita', 'spa'] as const;
 
-const pinnedImage = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._\-/]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/)
-  .refine((s) => /:[^/]+$/.test(s) || s.includes('@sha256:'), 'pin the image with a tag or a digest');
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const id = z.number().int().min(1).max(65535);
 
 const Config = z.strictObject({
@@ -44,12 +28,7 @@ const Config = z.strictObject({
     .enum(['sqlite', 'postgres'])
     .default('sqlite')
     .describe('sqlite: a file on the data volume (seed 001). postgres: a database on the lab\'s postgresql app (role, database and password are created there).'),
-  timezone: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/)
-    .refine(isTimeZone, 'not a time zone of the IANA database')
-    .default('UTC')
-    .describe('PAPERLESS_TIME_ZONE, an IANA zone: Europe/Berlin'),
+  timezone: timeZone.default('UTC').describe('PAPERLESS_TIME_ZONE, an IANA zone: Europe/Berlin'),
   ocrLanguages: z
     .array(z.string().regex(/^[a-z]{3}(_[a-z]+)?$/, 'a Tesseract language code: eng, deu, chi_sim'))
     .min(1)
@@ -75,15 +54,7 @@ const Config = z.strictObject({
     .optional()
     .describe('Seconds between scans of the consume folder (0: inotify). Default: 30 when the consume volume is on NFS (no inotify there), else 0.'),
   egressInternet: z.boolean().default(false).describe('Allow outbound internet under default-deny (mail fetching, webhooks).'),
-  env: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
-    .default({})
-    .superRefine((env, ctx) => {
-      for (const k of Object.keys(env)) {
-        if (SECRET_ENV.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" looks like a secret; env values are written to git in plaintext` });
-      }
-    })
-    .describe('More plain Paperless settings (PAPERLESS_FILENAME_FORMAT, PAPERLESS_TASK_WORKERS, ...), applied last. Never secrets.'),
+  env: plainEnv.describe('More plain Paperless settings (PAPERLESS_FILENAME_FORMAT, PAPERLESS_TASK_WORKERS, ...), applied last. Never secrets.'),
   image: pinnedImage.default(PAPERLESS_IMAGE).describe('Paperless-ngx image, pinned.'),
 });
 
@@ -159,81 +130,57 @@ export default defineModule({
       if (c.admin.email) settings.PAPERLESS_ADMIN_MAIL = c.admin.email;
     }
     Object.assign(settings, c.env);
-    const data = Object.fromEntries(Object.keys(settings).sort().map((k) => [k, settings[k]]));
+    const data = sortedData(settings);
     const config = `${app.name}-config`;
-    // envFrom is read at start: a changed ConfigMap rolls the pod through this annotation.
-    const checksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
 
     const secrets: SecretRequest[] = [];
     const secretKey = c.secretKeySecret ?? { secret: `${app.name}-secret-key`, key: 'secret-key' };
     if (!c.secretKeySecret) secrets.push({ namespace: app.namespace, name: secretKey.secret, keys: { [secretKey.key]: { generate: { length: 64 } } } });
-    const fromSecret = (envName: string, secret: string, key: string) => ({ name: envName, valueFrom: { secretKeyRef: { name: secret, key } } });
-    const env: Record<string, unknown>[] = [fromSecret('PAPERLESS_SECRET_KEY', secretKey.secret, secretKey.key)];
+    const env: Record<string, unknown>[] = [secretEnv('PAPERLESS_SECRET_KEY', secretKey.secret, secretKey.key)];
     if (redis.passwordSecret) {
       // $(REDIS_PASSWORD) is expanded by the kubelet from the variable above it.
-      env.push(fromSecret('REDIS_PASSWORD', redis.passwordSecret.name, redis.passwordSecret.key));
+      env.push(secretEnv('REDIS_PASSWORD', redis.passwordSecret.name, redis.passwordSecret.key));
       env.push({ name: 'PAPERLESS_REDIS', value: `redis://:$(REDIS_PASSWORD)@${redis.host}:${redis.port}` });
     }
-    if (pg) env.push(fromSecret('PAPERLESS_DBPASS', pg.secretName, 'password'));
-    if (c.admin) env.push(fromSecret('PAPERLESS_ADMIN_PASSWORD', c.admin.passwordSecret.secret, c.admin.passwordSecret.key));
+    if (pg) env.push(secretEnv('PAPERLESS_DBPASS', pg.secretName, 'password'));
+    if (c.admin) env.push(secretEnv('PAPERLESS_ADMIN_PASSWORD', c.admin.passwordSecret.secret, c.admin.passwordSecret.key));
 
     // With PAPERLESS_URL set, Django accepts only that host and localhost ("localhost is always allowed for docker healthcheck").
-    const probe = (extra: Record<string, number>) => ({ httpGet: { path: '/', port: 'http', httpHeaders: [{ name: 'Host', value: 'localhost' }] }, timeoutSeconds: 5, ...extra });
-    const manifests: Manifest[] = [
-      { file: 'configmap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, config, 'config'), data } },
-      {
-        file: 'deployment',
-        object: {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: meta(ctx, name, 'server'),
-          spec: {
-            // Web server, consumer, worker and scheduler share the volumes (and SQLite): one pod (spec replicas are ignored).
-            replicas: 1,
-            strategy: { type: 'Recreate' },
-            selector: { matchLabels: selector },
-            template: {
-              metadata: {
-                labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': ctx.lab.name },
-                annotations: { 'hearth.dev/config-checksum': checksum },
-              },
-              spec: {
-                automountServiceAccountToken: false,
-                // No runAsUser: s6-overlay's init needs root to own /run (paperless-ngx#9609), then drops to USERMAP_UID.
-                securityContext: { fsGroup: c.gid, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } },
-                ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-                containers: [
-                  {
-                    name: 'paperless',
-                    image: c.image,
-                    ports: [{ name: 'http', containerPort: PAPERLESS_PORT, protocol: 'TCP' }],
-                    envFrom: [{ configMapRef: { name: config } }],
-                    env,
-                    resources: { requests: app.resources.requests, limits: app.resources.limits },
-                    // Root init keeps the default capabilities it uses (chown, setuid/setgid); raw sockets are dropped.
-                    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['NET_RAW'] } },
-                    // Migrations (and language installs) on start: up to 10 minutes.
-                    startupProbe: probe({ periodSeconds: 10, failureThreshold: 60 }),
-                    readinessProbe: probe({ periodSeconds: 10 }),
-                    livenessProbe: probe({ periodSeconds: 30, failureThreshold: 5 }),
-                    volumeMounts: app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
-                  },
-                ],
-                volumes: app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })),
-              },
+    const probe = { httpGet: { path: '/', port: 'http', httpHeaders: [{ name: 'Host', value: 'localhost' }] }, timeoutSeconds: 5 };
+    const manifests = [
+      configMap(ctx, config, data),
+      deployment(ctx, {
+        name,
+        selector,
+        // Web server, consumer, worker and scheduler share the volumes (and SQLite): one pod (spec replicas are ignored).
+        replicas: 1,
+        strategy: { type: 'Recreate' },
+        // envFrom is read at start: a changed ConfigMap rolls the pod through this annotation.
+        podAnnotations: { 'hearth.dev/config-checksum': dataChecksum(data) },
+        pod: {
+          automountServiceAccountToken: false,
+          // No runAsUser: s6-overlay's init needs root to own /run (paperless-ngx#9609), then drops to USERMAP_UID.
+          securityContext: { fsGroup: c.gid, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } },
+          ...nodeSelectorOf(app.nodeSelector),
+          containers: [
+            {
+              name: 'paperless',
+              image: c.image,
+              ports: [containerPort('http', PAPERLESS_PORT)],
+              envFrom: [{ configMapRef: { name: config } }],
+              env,
+              resources: { requests: app.resources.requests, limits: app.resources.limits },
+              // Root init keeps the default capabilities it uses (chown, setuid/setgid); raw sockets are dropped.
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['NET_RAW'] } },
+              // Migrations (and language installs) on start: up to 10 minutes.
+              ...probes(probe, { periodSeconds: 10, failureThreshold: 60 }),
+              volumeMounts: volumeMounts(app.volumes),
             },
-          },
+          ],
+          volumes: claimVolumes(app.volumes),
         },
-      },
-      {
-        file: 'service',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, name, 'server'),
-          spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: PAPERLESS_PORT, targetPort: 'http', protocol: 'TCP' }] },
-        },
-      },
+      }),
+      service(ctx, { name, selector, ports: [servicePort('http', PAPERLESS_PORT)] }),
     ];
     return { manifests, secrets };
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineModule, type Manifest, type VolumeTrait } from '../types.js';
-import { meta } from '../meta.js';
+import { defineModule, type VolumeTrait } from '../types.js';
 import { selectorLabels } from '../../lib/k8s.js';
+import { claimVolumes, containerPort, deployment, gpuLimits, k8sName, nodeSelectorOf, nvidiaRuntime, probes, rootInitSecurity, secretKey, service, servicePort, timeZone, volumeMounts } from './_shared.js';
 
 /**
  * Pin: docs/research/app-charts.md (§1 table, §2.12): code index id
@@ -14,26 +14,10 @@ export const PLEX_IMAGE = 'plexinc/pms-docker:1.43.4.10903-e5521bd8c';
 /** The primary Plex port (web app and client API). */
 const PORT = 32400;
 
-const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const Config = z.strictObject({
-  timezone: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/)
-    .refine(isTimeZone, 'not a time zone of the IANA database')
-    .default('Etc/UTC')
-    .describe('IANA time zone (TZ), e.g. Europe/Berlin.'),
+  timezone: timeZone.default('Etc/UTC').describe('IANA time zone (TZ), e.g. Europe/Berlin.'),
   claimSecret: z
-    .strictObject({ name: k8sName, key: z.string().regex(/^[-._a-zA-Z0-9]+$/).default('PLEX_CLAIM') })
+    .strictObject({ name: k8sName, key: secretKey.default('PLEX_CLAIM') })
     .optional()
     .describe('Secret with a claim token from https://www.plex.tv/claim (PLEX_CLAIM, read on the first start only).'),
   uid: z.number().int().min(1).default(1000).describe('PLEX_UID: the user Plex runs as; owns /config and must be able to read the media.'),
@@ -90,7 +74,6 @@ export default defineModule({
     const c = ctx.config as PlexConfig;
     const server = `${app.name}-server`;
     const selector = selectorLabels('plex', app.name);
-    const manifests: Manifest[] = [];
 
     const env: Record<string, unknown>[] = [
       { name: 'TZ', value: c.timezone },
@@ -104,66 +87,44 @@ export default defineModule({
       env.push({ name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' }, { name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'compute,video,utility' });
     }
 
-    const limits: Record<string, string> = { ...(app.resources.limits as Record<string, string>) };
-    if (app.gpu) limits['nvidia.com/gpu'] = '1';
     const probe = { httpGet: { path: '/identity', port: 'http' } };
-    const mounts = [
-      ...app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
-      ...(c.media.existingClaim ? [{ name: 'media', mountPath: c.media.mountPath }] : []),
-      { name: 'transcode', mountPath: '/transcode' },
-    ];
     const container = {
       name: 'plex',
       image: PLEX_IMAGE,
-      ports: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
+      ports: [containerPort('http', PORT)],
       env,
-      resources: { requests: app.resources.requests, limits },
+      resources: { requests: app.resources.requests, limits: gpuLimits(app.resources.limits, app.gpu ? 1 : 0) },
       // The image starts as root (s6-overlay) and runs the server as PLEX_UID:PLEX_GID.
-      securityContext: { allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } },
-      startupProbe: { ...probe, periodSeconds: 10, failureThreshold: 30 },
-      readinessProbe: { ...probe, periodSeconds: 10 },
-      livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 5 },
-      volumeMounts: mounts,
+      securityContext: rootInitSecurity(),
+      ...probes(probe, { periodSeconds: 10, failureThreshold: 30 }),
+      volumeMounts: [
+        ...volumeMounts(app.volumes),
+        ...(c.media.existingClaim ? [{ name: 'media', mountPath: c.media.mountPath }] : []),
+        { name: 'transcode', mountPath: '/transcode' },
+      ],
     };
 
-    manifests.push({
-      file: 'deployment',
-      object: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: meta(ctx, server, 'server'),
-        spec: {
-          replicas: app.replicas,
-          // ReadWriteOnce config volume; the database must never have two writers.
-          strategy: { type: 'Recreate' },
-          selector: { matchLabels: selector },
-          template: {
-            metadata: { labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': ctx.lab.name } },
-            spec: {
-              automountServiceAccountToken: false,
-              ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-              ...(app.gpu ? { runtimeClassName: 'nvidia', tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] } : {}),
-              containers: [container],
-              volumes: [
-                ...app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })),
-                ...(c.media.existingClaim ? [{ name: 'media', persistentVolumeClaim: { claimName: c.media.existingClaim } }] : []),
-                { name: 'transcode', emptyDir: { sizeLimit: c.transcodeSize } },
-              ],
-            },
-          },
+    const manifests = [
+      deployment(ctx, {
+        name: server,
+        selector,
+        replicas: app.replicas,
+        // ReadWriteOnce config volume; the database must never have two writers.
+        strategy: { type: 'Recreate' },
+        pod: {
+          automountServiceAccountToken: false,
+          ...nodeSelectorOf(app.nodeSelector),
+          ...(app.gpu ? nvidiaRuntime() : {}),
+          containers: [container],
+          volumes: [
+            ...claimVolumes(app.volumes),
+            ...(c.media.existingClaim ? [{ name: 'media', persistentVolumeClaim: { claimName: c.media.existingClaim } }] : []),
+            { name: 'transcode', emptyDir: { sizeLimit: c.transcodeSize } },
+          ],
         },
-      },
-    });
-
-    manifests.push({
-      file: 'service',
-      object: {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: meta(ctx, server, 'server'),
-        spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: PORT, targetPort: 'http', protocol: 'TCP' }] },
-      },
-    });
+      }),
+      service(ctx, { name: server, selector, ports: [servicePort('http', PORT)] }),
+    ];
     return { manifests };
   },
 });

@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineModule, type Manifest, type SecretRequest } from '../types.js';
-import { meta } from '../meta.js';
 import { selectorLabels } from '../../lib/k8s.js';
-import { GPU_TOLERATION, gpuNodeSelector, nvidiaNodes } from './ollama.js';
+import { claimVolumes, configMap, dataChecksum, gpuLimits, gpuNodeSelector, nodeSelectorOf, nvidiaNodes, nvidiaRuntime, pinnedImageNotLatest, secretEnv, service, statefulSet } from './_shared.js';
 
 /**
  * Seed 000, Decision 4: PostgresML (the `pgml` extension, pgvector and the
@@ -33,14 +31,8 @@ const DATA = '/var/lib/postgresql';
 const HEARTH = '/etc/hearth';
 const MODULE = 'postgresml';
 
-const pinnedImage = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._\-/]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/)
-  .refine((s) => /:[^/]+$/.test(s) || s.includes('@sha256:'), 'pin the image with a tag or a digest')
-  .refine((s) => !/:latest$/.test(s), 'latest is not a pin: use a version tag or a digest');
-
 const Config = z.strictObject({
-  image: pinnedImage
+  image: pinnedImageNotLatest
     .default(POSTGRESML_IMAGE)
     .describe('PostgresML image, pinned. Another tag or your own build must keep the upstream layout (/app/entrypoint.sh, /etc/postgresql/<major>/main).'),
   dashboard: z
@@ -170,10 +162,7 @@ export default defineModule<PostgresmlConfig>({
     const gpu = app.gpu && nvidiaNodes(ctx.lab).length > 0;
     const nodeSelector = gpu ? gpuNodeSelector(ctx.lab, app) : app.nodeSelector;
     const data = { 'pg_hba.conf': PG_HBA, 'start.sh': startScript(c), 'serve.sh': serveScript(c) };
-    const checksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
     const status = { 'hearth.dev/upstream-status': POSTGRESML_STATUS };
-    const limits: Record<string, string> = { ...(app.resources.limits as Record<string, string>) };
-    if (gpu) limits['nvidia.com/gpu'] = '1';
     const ports = [
       { name: 'postgres', containerPort: POSTGRESML_PORT, protocol: 'TCP' },
       ...(c.dashboard ? [{ name: 'dashboard', containerPort: POSTGRESML_DASHBOARD_PORT, protocol: 'TCP' }] : []),
@@ -187,86 +176,62 @@ export default defineModule<PostgresmlConfig>({
       { namespace: app.namespace, name: superuser, keys: { password: { generate: { length: 32 } } }, plain: { username: 'postgresml' } },
     ];
     const manifests: Manifest[] = [
-      { file: 'configmap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, `${app.name}-config`, 'config'), data } },
-      {
-        file: 'statefulset',
-        object: {
-          apiVersion: 'apps/v1',
-          kind: 'StatefulSet',
-          metadata: meta(ctx, app.name, 'server', { annotations: status }),
-          spec: {
-            serviceName: `${app.name}-headless`,
-            // One server on one ReadWriteOnce volume (spec replicas are ignored).
-            replicas: 1,
-            selector: { matchLabels: server },
-            template: {
-              metadata: { labels: { ...server, 'app.kubernetes.io/part-of': ctx.lab.name }, annotations: { 'hearth.dev/config-checksum': checksum } },
-              spec: {
-                automountServiceAccountToken: false,
-                // No runAsUser: the image's entrypoint needs root (service, sudo -u postgres, useradd).
-                securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-                terminationGracePeriodSeconds: 60,
-                ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
-                ...(gpu ? { runtimeClassName: 'nvidia', tolerations: [GPU_TOLERATION] } : {}),
-                initContainers: [
-                  {
-                    name: 'seed-data',
-                    image: c.image,
-                    command: ['bash', '-ec', SEED_SCRIPT],
-                    resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } },
-                    securityContext: containerSecurity,
-                    volumeMounts: [{ name: 'data', mountPath: '/seed' }],
-                  },
-                ],
-                containers: [
-                  {
-                    name: 'postgresml',
-                    image: c.image,
-                    command: ['bash', `${HEARTH}/start.sh`],
-                    ports,
-                    env: [{ name: 'POSTGRESML_PASSWORD', valueFrom: { secretKeyRef: { name: superuser, key: 'password' } } }],
-                    resources: { requests: app.resources.requests, limits },
-                    securityContext: containerSecurity,
-                    // First start: seeding, the entrypoint, CREATE EXTENSION pgml (loads the Python stack). Up to 15 minutes.
-                    startupProbe: { ...ready, periodSeconds: 10, failureThreshold: 90 },
-                    readinessProbe: { ...ready, periodSeconds: 10, timeoutSeconds: 5 },
-                    livenessProbe: { exec: { command: ['pg_isready', '-q', '-h', '127.0.0.1', '-p', String(POSTGRESML_PORT)] }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 6 },
-                    volumeMounts: [
-                      { name: 'data', mountPath: DATA },
-                      { name: 'hearth', mountPath: HEARTH, readOnly: true },
-                      { name: 'shm', mountPath: '/dev/shm' },
-                    ],
-                  },
-                ],
-                volumes: [
-                  ...app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })),
-                  { name: 'hearth', configMap: { name: `${app.name}-config` } },
-                  // PostgreSQL parallel workers and PyTorch use POSIX shared memory; the runtime default is 64Mi.
-                  { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } },
-                ],
-              },
+      configMap(ctx, `${app.name}-config`, data),
+      statefulSet(ctx, {
+        name: app.name,
+        annotations: status,
+        serviceName: `${app.name}-headless`,
+        selector: server,
+        // One server on one ReadWriteOnce volume (spec replicas are ignored).
+        replicas: 1,
+        podAnnotations: { 'hearth.dev/config-checksum': dataChecksum(data) },
+        pod: {
+          automountServiceAccountToken: false,
+          // No runAsUser: the image's entrypoint needs root (service, sudo -u postgres, useradd).
+          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+          terminationGracePeriodSeconds: 60,
+          ...nodeSelectorOf(nodeSelector),
+          ...(gpu ? nvidiaRuntime() : {}),
+          initContainers: [
+            {
+              name: 'seed-data',
+              image: c.image,
+              command: ['bash', '-ec', SEED_SCRIPT],
+              resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } },
+              securityContext: containerSecurity,
+              volumeMounts: [{ name: 'data', mountPath: '/seed' }],
             },
-          },
+          ],
+          containers: [
+            {
+              name: 'postgresml',
+              image: c.image,
+              command: ['bash', `${HEARTH}/start.sh`],
+              ports,
+              env: [secretEnv('POSTGRESML_PASSWORD', superuser, 'password')],
+              resources: { requests: app.resources.requests, limits: gpuLimits(app.resources.limits, gpu ? 1 : 0) },
+              securityContext: containerSecurity,
+              // First start: seeding, the entrypoint, CREATE EXTENSION pgml (loads the Python stack). Up to 15 minutes.
+              startupProbe: { ...ready, periodSeconds: 10, failureThreshold: 90 },
+              readinessProbe: { ...ready, periodSeconds: 10, timeoutSeconds: 5 },
+              livenessProbe: { exec: { command: ['pg_isready', '-q', '-h', '127.0.0.1', '-p', String(POSTGRESML_PORT)] }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 6 },
+              volumeMounts: [
+                { name: 'data', mountPath: DATA },
+                { name: 'hearth', mountPath: HEARTH, readOnly: true },
+                { name: 'shm', mountPath: '/dev/shm' },
+              ],
+            },
+          ],
+          volumes: [
+            ...claimVolumes(app.volumes),
+            { name: 'hearth', configMap: { name: `${app.name}-config` } },
+            // PostgreSQL parallel workers and PyTorch use POSIX shared memory; the runtime default is 64Mi.
+            { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } },
+          ],
         },
-      },
-      {
-        file: 'service',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, `${app.name}-headless`, 'server'),
-          spec: { clusterIP: 'None', selector: server, ports: servicePorts.slice(0, 1) },
-        },
-      },
-      {
-        file: 'service',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, postgresmlService(app.name), 'server', { annotations: status }),
-          spec: { type: 'ClusterIP', selector: server, ports: servicePorts },
-        },
-      },
+      }),
+      service(ctx, { name: `${app.name}-headless`, selector: server, ports: servicePorts.slice(0, 1), headless: true }),
+      service(ctx, { name: postgresmlService(app.name), selector: server, ports: servicePorts, annotations: status }),
     ];
     return { manifests, secrets };
   },

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineModule, type Manifest, type Need, type SecretRequest } from '../types.js';
 import { meta } from '../meta.js';
 import { selectorLabels } from '../../lib/k8s.js';
 import type { AppModel, LabModel } from '../../model/types.js';
+import { claimVolumes, containerPort, defaultDeny, networkPolicy, nodeSelectorOf, nonRootPod, secretEnv, service, servicePort, sha256, statefulSet, tcpPorts, volumeMounts } from './_shared.js';
 
 /**
  * Pins: docs/research/app-charts.md §1 and §2.1 (raw StatefulSet option).
@@ -145,7 +145,7 @@ export function bootstrapSql(list: Tenant[]): string {
 }
 
 function shortHash(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 8);
+  return sha256(s).slice(0, 8);
 }
 
 /** One shared PostgreSQL 18: StatefulSet, Services, and a bootstrap Job creating one role + database per consumer. */
@@ -172,7 +172,6 @@ export default defineModule({
     const bootstrapLabels = { ...selectorLabels(MODULE, app.name), 'app.kubernetes.io/component': 'bootstrap' };
     const superuser = superuserSecretName(app.name);
     const list = tenants(ctx.lab, app, c);
-    const podSecurity = { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } };
     const containerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
     const isReady = (extra: Record<string, number>) => ({ exec: { command: ['pg_isready', '-U', 'postgres', '-h', '127.0.0.1', '-p', String(POSTGRES_PORT)] }, ...extra });
 
@@ -193,75 +192,44 @@ export default defineModule({
       }
     }
 
+    const ports = [servicePort('postgres', POSTGRES_PORT)];
     const manifests: Manifest[] = [
-      {
-        file: 'statefulset',
-        object: {
-          apiVersion: 'apps/v1',
-          kind: 'StatefulSet',
-          metadata: meta(ctx, app.name, 'server'),
-          spec: {
-            serviceName: `${app.name}-headless`,
-            // One writer on one ReadWriteOnce volume: never more than one pod (spec replicas are ignored).
-            replicas: 1,
-            selector: { matchLabels: server },
-            template: {
-              metadata: { labels: { ...server, 'app.kubernetes.io/part-of': ctx.lab.name } },
-              spec: {
-                automountServiceAccountToken: false,
-                securityContext: podSecurity,
-                // Time for a checkpoint on shutdown (the image's STOPSIGNAL is SIGINT, fast shutdown).
-                terminationGracePeriodSeconds: 60,
-                ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-                containers: [
-                  {
-                    name: 'postgres',
-                    image,
-                    ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
-                    env: [
-                      { name: 'POSTGRES_USER', value: 'postgres' },
-                      { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: superuser, key: 'password' } } },
-                    ],
-                    resources: { requests: app.resources.requests, limits: app.resources.limits },
-                    securityContext: containerSecurity,
-                    // initdb on first start, crash recovery after an unclean stop: up to 10 minutes.
-                    startupProbe: isReady({ periodSeconds: 5, failureThreshold: 120 }),
-                    readinessProbe: isReady({ periodSeconds: 10, timeoutSeconds: 5 }),
-                    livenessProbe: isReady({ periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 6 }),
-                    volumeMounts: [
-                      ...app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
-                      { name: 'shm', mountPath: '/dev/shm' },
-                    ],
-                  },
-                ],
-                volumes: [
-                  ...app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })),
-                  // Parallel queries use POSIX shared memory; the runtime default /dev/shm is 64Mi.
-                  { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '256Mi' } },
-                ],
-              },
+      statefulSet(ctx, {
+        name: app.name,
+        serviceName: `${app.name}-headless`,
+        selector: server,
+        // One writer on one ReadWriteOnce volume: never more than one pod (spec replicas are ignored).
+        replicas: 1,
+        pod: {
+          automountServiceAccountToken: false,
+          securityContext: nonRootPod(uid, uid, { fsGroup: true }),
+          // Time for a checkpoint on shutdown (the image's STOPSIGNAL is SIGINT, fast shutdown).
+          terminationGracePeriodSeconds: 60,
+          ...nodeSelectorOf(app.nodeSelector),
+          containers: [
+            {
+              name: 'postgres',
+              image,
+              ports: [containerPort('postgres', POSTGRES_PORT)],
+              env: [{ name: 'POSTGRES_USER', value: 'postgres' }, secretEnv('POSTGRES_PASSWORD', superuser, 'password')],
+              resources: { requests: app.resources.requests, limits: app.resources.limits },
+              securityContext: containerSecurity,
+              // initdb on first start, crash recovery after an unclean stop: up to 10 minutes.
+              startupProbe: isReady({ periodSeconds: 5, failureThreshold: 120 }),
+              readinessProbe: isReady({ periodSeconds: 10, timeoutSeconds: 5 }),
+              livenessProbe: isReady({ periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 6 }),
+              volumeMounts: [...volumeMounts(app.volumes), { name: 'shm', mountPath: '/dev/shm' }],
             },
-          },
+          ],
+          volumes: [
+            ...claimVolumes(app.volumes),
+            // Parallel queries use POSIX shared memory; the runtime default /dev/shm is 64Mi.
+            { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '256Mi' } },
+          ],
         },
-      },
-      {
-        file: 'service',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, `${app.name}-headless`, 'server'),
-          spec: { clusterIP: 'None', selector: server, ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: 'postgres', protocol: 'TCP' }] },
-        },
-      },
-      {
-        file: 'service',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, app.name, 'server'),
-          spec: { type: 'ClusterIP', selector: server, ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: 'postgres', protocol: 'TCP' }] },
-        },
-      },
+      }),
+      service(ctx, { name: `${app.name}-headless`, selector: server, ports, headless: true }),
+      service(ctx, { name: app.name, selector: server, ports }),
     ];
 
     if (list.length > 0) {
@@ -295,7 +263,7 @@ export default defineModule({
               spec: {
                 restartPolicy: 'Never',
                 automountServiceAccountToken: false,
-                securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
+                securityContext: nonRootPod(uid, uid),
                 containers: [
                   {
                     name: 'bootstrap',
@@ -306,8 +274,8 @@ export default defineModule({
                       { name: 'PGPORT', value: String(POSTGRES_PORT) },
                       { name: 'PGUSER', value: 'postgres' },
                       { name: 'PGDATABASE', value: 'postgres' },
-                      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: superuser, key: 'password' } } },
-                      ...list.map((t, i) => ({ name: passwordEnv(i), valueFrom: { secretKeyRef: { name: roleSecretName(app.name, t.role), key: 'password' } } })),
+                      secretEnv('PGPASSWORD', superuser, 'password'),
+                      ...list.map((t, i) => secretEnv(passwordEnv(i), roleSecretName(app.name, t.role), 'password')),
                     ],
                     resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
                     securityContext: { ...containerSecurity, readOnlyRootFilesystem: true },
@@ -322,28 +290,21 @@ export default defineModule({
         },
       });
       // Under default-deny, the Job may reach the server (hearth's own policy only covers dependents).
-      const ns = ctx.lab.namespaces.find((n) => n.name === app.namespace);
-      if (ns?.networkPolicy === 'default-deny') {
-        const port = [{ protocol: 'TCP', port: POSTGRES_PORT }];
+      if (defaultDeny(ctx.lab, app.namespace)) {
+        const port = tcpPorts([POSTGRES_PORT]);
         manifests.push(
-          {
-            file: 'network-policy-bootstrap',
-            object: {
-              apiVersion: 'networking.k8s.io/v1',
-              kind: 'NetworkPolicy',
-              metadata: meta(ctx, `${app.name}-bootstrap-egress`, 'network-policy'),
-              spec: { podSelector: { matchLabels: bootstrapLabels }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: server } }], ports: port }] },
-            },
-          },
-          {
-            file: 'network-policy-bootstrap',
-            object: {
-              apiVersion: 'networking.k8s.io/v1',
-              kind: 'NetworkPolicy',
-              metadata: meta(ctx, `${app.name}-bootstrap-ingress`, 'network-policy'),
-              spec: { podSelector: { matchLabels: server }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: bootstrapLabels } }], ports: port }] },
-            },
-          },
+          networkPolicy(
+            ctx,
+            `${app.name}-bootstrap-egress`,
+            { podSelector: { matchLabels: bootstrapLabels }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: server } }], ports: port }] },
+            { file: 'network-policy-bootstrap' },
+          ),
+          networkPolicy(
+            ctx,
+            `${app.name}-bootstrap-ingress`,
+            { podSelector: { matchLabels: server }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: bootstrapLabels } }], ports: port }] },
+            { file: 'network-policy-bootstrap' },
+          ),
         );
       }
     }

@@ -3,6 +3,7 @@ import { defineModule, type Manifest, type VolumeTrait } from '../types.js';
 import { meta } from '../meta.js';
 import { selectorLabels } from '../../lib/k8s.js';
 import { loadBalancerAnnotations } from '../platform/_shared.js';
+import { claimVolumes, containerPort, defaultDeny, deployment, instancePods, ipv4, k8sName, networkPolicy, nodeSelectorOf, probes, rootInitSecurity, service, servicePort, timeZone, volumeMounts } from './_shared.js';
 
 /**
  * Pin: docs/research/app-charts.md (§1 table, §2.13): code index ids
@@ -13,25 +14,9 @@ export const QBITTORRENT_IMAGE = 'lscr.io/linuxserver/qbittorrent:5.2.3';
 /** WebUI port (image default, WEBUI_PORT). */
 const PORT = 8080;
 
-const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
-const ipv4 = z.string().regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/);
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const Config = z.strictObject({
-  timezone: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/)
-    .refine(isTimeZone, 'not a time zone of the IANA database')
-    .default('Etc/UTC')
-    .describe('IANA time zone (TZ), e.g. Europe/Berlin.'),
+  timezone: timeZone.default('Etc/UTC').describe('IANA time zone (TZ), e.g. Europe/Berlin.'),
   uid: z.number().int().min(1).default(1000).describe('PUID: the user qBittorrent runs as; owns /config and the downloads.'),
   gid: z.number().int().min(1).default(1000).describe('PGID: the group qBittorrent runs as.'),
   umask: z.string().regex(/^0?[0-7]{3}$/).default('002').describe('UMASK for new files (002: group-writable, for sharing with Plex).'),
@@ -82,17 +67,12 @@ export default defineModule({
     const c = ctx.config as QbittorrentConfig;
     const server = `${app.name}-server`;
     const selector = selectorLabels('qbittorrent', app.name);
-    const manifests: Manifest[] = [];
 
     const probe = { httpGet: { path: '/', port: 'http' } };
     const container = {
       name: 'qbittorrent',
       image: QBITTORRENT_IMAGE,
-      ports: [
-        { name: 'http', containerPort: PORT, protocol: 'TCP' },
-        { name: 'peer-tcp', containerPort: c.peerPort, protocol: 'TCP' },
-        { name: 'peer-udp', containerPort: c.peerPort, protocol: 'UDP' },
-      ],
+      ports: [containerPort('http', PORT), containerPort('peer-tcp', c.peerPort), containerPort('peer-udp', c.peerPort, 'UDP')],
       env: [
         { name: 'TZ', value: c.timezone },
         // linuxserver.io images start as root (s6-overlay), fix ownership, then run the app as PUID:PGID.
@@ -103,51 +83,33 @@ export default defineModule({
         { name: 'TORRENTING_PORT', value: String(c.peerPort) },
       ],
       resources: { requests: app.resources.requests, limits: app.resources.limits },
-      securityContext: { allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } },
-      readinessProbe: { ...probe, periodSeconds: 10 },
-      livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 5 },
+      securityContext: rootInitSecurity(),
+      ...probes(probe),
       volumeMounts: [
-        ...app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
+        ...volumeMounts(app.volumes),
         ...(c.downloads.existingClaim ? [{ name: 'downloads', mountPath: c.downloads.mountPath }] : []),
       ],
     };
 
-    manifests.push({
-      file: 'deployment',
-      object: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: meta(ctx, server, 'server'),
-        spec: {
-          replicas: app.replicas,
-          // ReadWriteOnce volumes: the old pod must let go before the new one starts.
-          strategy: { type: 'Recreate' },
-          selector: { matchLabels: selector },
-          template: {
-            metadata: { labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': ctx.lab.name } },
-            spec: {
-              automountServiceAccountToken: false,
-              ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-              containers: [container],
-              volumes: [
-                ...app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })),
-                ...(c.downloads.existingClaim ? [{ name: 'downloads', persistentVolumeClaim: { claimName: c.downloads.existingClaim } }] : []),
-              ],
-            },
-          },
+    const manifests: Manifest[] = [
+      deployment(ctx, {
+        name: server,
+        selector,
+        replicas: app.replicas,
+        // ReadWriteOnce volumes: the old pod must let go before the new one starts.
+        strategy: { type: 'Recreate' },
+        pod: {
+          automountServiceAccountToken: false,
+          ...nodeSelectorOf(app.nodeSelector),
+          containers: [container],
+          volumes: [
+            ...claimVolumes(app.volumes),
+            ...(c.downloads.existingClaim ? [{ name: 'downloads', persistentVolumeClaim: { claimName: c.downloads.existingClaim } }] : []),
+          ],
         },
-      },
-    });
-
-    manifests.push({
-      file: 'service',
-      object: {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: meta(ctx, server, 'server'),
-        spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: PORT, targetPort: 'http', protocol: 'TCP' }] },
-      },
-    });
+      }),
+      service(ctx, { name: server, selector, ports: [servicePort('http', PORT)] }),
+    ];
 
     if (c.exposePeers) {
       const annotations = loadBalancerAnnotations(c.peerIp);
@@ -162,36 +124,26 @@ export default defineModule({
             // Keep peer source addresses (qBittorrent bans and rate-limits by IP).
             externalTrafficPolicy: 'Local',
             selector,
-            ports: [
-              { name: 'peer-tcp', port: c.peerPort, targetPort: 'peer-tcp', protocol: 'TCP' },
-              { name: 'peer-udp', port: c.peerPort, targetPort: 'peer-udp', protocol: 'UDP' },
-            ],
+            ports: [servicePort('peer-tcp', c.peerPort), servicePort('peer-udp', c.peerPort, 'UDP')],
           },
         },
       });
-      const ns = ctx.lab.namespaces.find((n) => n.name === app.namespace);
-      if (ns?.networkPolicy === 'default-deny') {
-        manifests.push({
-          file: 'network-policy',
-          object: {
-            apiVersion: 'networking.k8s.io/v1',
-            kind: 'NetworkPolicy',
-            metadata: meta(ctx, `${app.name}-peers`, 'network-policy'),
-            spec: {
-              podSelector: { matchLabels: { 'app.kubernetes.io/instance': app.name } },
-              policyTypes: ['Ingress'],
-              // Any peer on the internet may connect to the BitTorrent port (and only to it).
-              ingress: [
-                {
-                  ports: [
-                    { protocol: 'TCP', port: c.peerPort },
-                    { protocol: 'UDP', port: c.peerPort },
-                  ],
-                },
-              ],
-            },
-          },
-        });
+      if (defaultDeny(ctx.lab, app.namespace)) {
+        manifests.push(
+          networkPolicy(ctx, `${app.name}-peers`, {
+            podSelector: instancePods(app.name),
+            policyTypes: ['Ingress'],
+            // Any peer on the internet may connect to the BitTorrent port (and only to it).
+            ingress: [
+              {
+                ports: [
+                  { protocol: 'TCP', port: c.peerPort },
+                  { protocol: 'UDP', port: c.peerPort },
+                ],
+              },
+            ],
+          }),
+        );
       }
     }
     return { manifests };

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { defineModule, type Manifest } from '../types.js';
 import { meta } from '../meta.js';
 import { selectorLabels } from '../../lib/k8s.js';
-import { SECRET_ENV } from './container.js';
 import { postgresConnection, POSTGRES_IMAGE, type PostgresNeed } from './postgresql.js';
 import { ollamaUrl } from './ollama.js';
 import type { AppModel, LabModel } from '../../model/types.js';
+import { configMap, containerPort, defaultDeny, deployment, internetEgress, isTimeZone, networkPolicy, nodeSelectorOf, nonRootPod, pinnedImageNotLatest, plainEnv, probes, secretEnv, service, servicePort } from './_shared.js';
 
 /**
  * Seed 000, Decision 3: the lab's own RAG platform. The user's FastAPI image
@@ -17,7 +17,6 @@ const MODULE = 'rag-platform';
 export const RAG_API_PORT = 8000;
 const SOURCES_DIR = '/etc/rag';
 const SOURCES_FILE = `${SOURCES_DIR}/sources.txt`;
-const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
 /**
  * Kubernetes parses CronJob schedules with robfig/cron's standard parser:
@@ -70,43 +69,19 @@ export function cronScheduleError(schedule: string): string | undefined {
   return undefined;
 }
 
-const pinnedImage = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._\-/]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/)
-  .refine((s) => /:[^/]+$/.test(s) || s.includes('@sha256:'), 'pin the image with a tag or a digest')
-  .refine((s) => !/:latest$/.test(s), 'latest is not a pin: use a version tag or a digest');
-
 const ollamaModel = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._\-/]*(:[A-Za-z0-9._-]+)?$/, 'an Ollama model name with an optional tag: llama3.1:8b, nomic-embed-text');
 
 const id = z.number().int().min(1).max(65535);
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const cpu = z.union([z.number().positive(), z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/)]);
 const bytes = z.string().regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti)$/);
 const amounts = z.strictObject({ cpu: cpu.optional(), memory: bytes.optional() });
 
-const plainEnv = z
-  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
-  .default({})
-  .superRefine((env, ctx) => {
-    for (const k of Object.keys(env)) {
-      if (SECRET_ENV.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" looks like a secret; env values are written to git in plaintext` });
-    }
-  });
-
 const Ingestion = z
   .strictObject({
-    image: pinnedImage.optional().describe('Ingestion image, pinned. Default: the API image (run with `command`/`args`).'),
+    image: pinnedImageNotLatest.optional().describe('Ingestion image, pinned. Default: the API image (run with `command`/`args`).'),
     command: z.array(z.string()).min(1).optional().describe('Container command of the ingestion job (e.g. [python, -m, app.ingest]). Default: the image entrypoint.'),
     args: z.array(z.string()).optional(),
     schedule: z
@@ -131,7 +106,7 @@ const Ingestion = z
   .refine((i) => i.chunkOverlap < i.chunkSize, { message: 'chunkOverlap must be smaller than chunkSize', path: ['chunkOverlap'] });
 
 const Config = z.strictObject({
-  image: pinnedImage.describe('Your FastAPI image with a tag or digest: ghcr.io/you/rag-api:0.3.1'),
+  image: pinnedImageNotLatest.describe('Your FastAPI image with a tag or digest: ghcr.io/you/rag-api:0.3.1'),
   port: z.number().int().min(1024).max(65535).default(RAG_API_PORT).describe('Port the API listens on (non-root: 1024 or above).'),
   healthPath: z.string().startsWith('/').default('/health').describe('HTTP path for the startup, readiness and liveness probes.'),
   embeddingModel: ollamaModel.default('nomic-embed-text').describe('EMBEDDING_MODEL: the Ollama model that embeds chunks and queries.'),
@@ -207,7 +182,7 @@ export default defineModule<RagPlatformConfig>({
       { name: 'PGPORT', value: String(pg.port) },
       { name: 'PGDATABASE', value: pg.database },
       { name: 'PGUSER', value: pg.username },
-      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: pg.secretName, key: 'password' } } },
+      secretEnv('PGPASSWORD', pg.secretName, 'password'),
       { name: 'DATABASE_URL', value: 'postgresql://$(PGUSER):$(PGPASSWORD)@$(PGHOST):$(PGPORT)/$(PGDATABASE)' },
       { name: 'OLLAMA_BASE_URL', value: ollamaUrl(ollama) },
       { name: 'EMBEDDING_MODEL', value: c.embeddingModel },
@@ -218,9 +193,9 @@ export default defineModule<RagPlatformConfig>({
     ];
     const dbEnv = env.slice(0, 5);
 
-    const podSecurity = { runAsNonRoot: true, runAsUser: c.uid, runAsGroup: c.gid, seccompProfile: { type: 'RuntimeDefault' } };
+    const podSecurity = nonRootPod(c.uid, c.gid);
     const containerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
-    const nodeSelector = Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {};
+    const nodeSelector = nodeSelectorOf(app.nodeSelector);
 
     // The provider cannot be checked at resolve time (modules report no issues): wait here, and say why when it never comes.
     const waitScript = [
@@ -244,7 +219,7 @@ export default defineModule<RagPlatformConfig>({
       securityContext: { ...containerSecurity, readOnlyRootFilesystem: true },
     };
 
-    const probe = (extra: Record<string, number>) => ({ httpGet: { path: c.healthPath, port: 'http' }, timeoutSeconds: 5, ...extra });
+    const probe = { httpGet: { path: c.healthPath, port: 'http' }, timeoutSeconds: 5 };
     const i = c.ingestion;
     const ingestResources = {
       requests: { cpu: '100m', memory: '512Mi', ...stringify(i.resources?.requests) },
@@ -252,44 +227,30 @@ export default defineModule<RagPlatformConfig>({
     };
 
     const manifests: Manifest[] = [
-      {
-        file: 'configmap',
-        object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, sourcesName, 'config'), data: { 'sources.txt': i.sources.join('\n') + '\n' } },
-      },
-      {
-        file: 'deployment',
-        object: {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: meta(ctx, apiName, 'api'),
-          spec: {
-            replicas: app.replicas,
-            selector: { matchLabels: apiLabels },
-            template: {
-              metadata: { labels: { ...apiLabels, 'app.kubernetes.io/part-of': ctx.lab.name } },
-              spec: {
-                automountServiceAccountToken: false,
-                securityContext: podSecurity,
-                ...nodeSelector,
-                initContainers: [waitForVector],
-                containers: [
-                  {
-                    name: 'api',
-                    image: c.image,
-                    ports: [{ name: 'http', containerPort: c.port, protocol: 'TCP' }],
-                    env,
-                    resources: { requests: app.resources.requests, limits: app.resources.limits },
-                    securityContext: containerSecurity,
-                    startupProbe: probe({ periodSeconds: 5, failureThreshold: 36 }),
-                    readinessProbe: probe({ periodSeconds: 10 }),
-                    livenessProbe: probe({ periodSeconds: 30, failureThreshold: 5 }),
-                  },
-                ],
-              },
+      configMap(ctx, sourcesName, { 'sources.txt': i.sources.join('\n') + '\n' }),
+      deployment(ctx, {
+        name: apiName,
+        component: 'api',
+        selector: apiLabels,
+        replicas: app.replicas,
+        pod: {
+          automountServiceAccountToken: false,
+          securityContext: podSecurity,
+          ...nodeSelector,
+          initContainers: [waitForVector],
+          containers: [
+            {
+              name: 'api',
+              image: c.image,
+              ports: [containerPort('http', c.port)],
+              env,
+              resources: { requests: app.resources.requests, limits: app.resources.limits },
+              securityContext: containerSecurity,
+              ...probes(probe, { periodSeconds: 5, failureThreshold: 36 }),
             },
-          },
+          ],
         },
-      },
+      }),
       {
         file: 'cronjob',
         object: {
@@ -342,38 +303,28 @@ export default defineModule<RagPlatformConfig>({
           },
         },
       },
-      {
-        file: 'service',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, apiName, 'api'),
-          // The component label keeps the ingestion pods (Ready while they run) out of the endpoints.
-          spec: { type: 'ClusterIP', selector: apiLabels, ports: [{ name: 'http', port: c.port, targetPort: 'http', protocol: 'TCP' }] },
-        },
-      },
+      // The component label keeps the ingestion pods (Ready while they run) out of the endpoints.
+      service(ctx, { name: apiName, component: 'api', selector: apiLabels, ports: [servicePort('http', c.port)] }),
     ];
 
     // Under default-deny, hearth's app policy covers the database and Ollama; the crawl also needs the sources.
-    const ns = ctx.lab.namespaces.find((n) => n.name === app.namespace);
-    if (ns?.networkPolicy === 'default-deny') {
+    if (defaultDeny(ctx.lab, app.namespace)) {
       const lan = lanSources(i.sources);
-      manifests.push({
-        file: 'network-policy-ingest',
-        object: {
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          metadata: meta(ctx, `${ingestName}-egress`, 'network-policy'),
-          spec: {
+      manifests.push(
+        networkPolicy(
+          ctx,
+          `${ingestName}-egress`,
+          {
             podSelector: { matchLabels: ingestLabels },
             policyTypes: ['Egress'],
             egress: [
-              { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE } }] },
+              internetEgress(),
               ...lan.map((s) => ({ to: [{ ipBlock: { cidr: `${s.ip}/32` } }], ports: [{ protocol: 'TCP', port: s.port }] })),
             ],
           },
-        },
-      });
+          { file: 'network-policy-ingest' },
+        ),
+      );
     }
     return { manifests };
   },

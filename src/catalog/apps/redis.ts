@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineModule, type Manifest, type SecretRequest } from '../types.js';
-import { meta } from '../meta.js';
+import { defineModule, type SecretRequest } from '../types.js';
 import { selectorLabels } from '../../lib/k8s.js';
 import type { AppModel, LabModel } from '../../model/types.js';
+import { containerPort, deployment, nodeSelectorOf, nonRootPod, pinnedImage, secretEnv, service, servicePort } from './_shared.js';
 
 /**
  * Pin: docs/research/app-charts.md §1 and §2.2 (`redis:8.8.0-alpine`).
@@ -16,11 +16,6 @@ export const REDIS_PORT = 6379;
 const UID = 999;
 const GID = 1000;
 const MODULE = 'redis';
-
-const pinnedImage = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._\-/]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/)
-  .refine((s) => /:[^/]+$/.test(s) || s.includes('@sha256:'), 'pin the image with a tag or a digest');
 
 const Config = z.strictObject({
   persistence: z
@@ -109,58 +104,39 @@ export default defineModule({
     const args = c.persistence ? ['redis-server', '--appendonly', 'yes'] : ['redis-server', '--appendonly', 'no', '--save', ''];
     // $(REDIS_PASSWORD) is expanded by the kubelet from the env below; the value never enters the manifest.
     if (c.auth) args.push('--requirepass', '$(REDIS_PASSWORD)');
-    const fromAuth = { secretKeyRef: { name: auth, key: 'password' } };
     // redis-cli reads REDISCLI_AUTH, so the probe authenticates without the password on its command line.
-    const env = c.auth ? [{ name: 'REDIS_PASSWORD', valueFrom: fromAuth }, { name: 'REDISCLI_AUTH', valueFrom: fromAuth }] : [];
+    const env = c.auth ? [secretEnv('REDIS_PASSWORD', auth, 'password'), secretEnv('REDISCLI_AUTH', auth, 'password')] : [];
     const ping = (extra: Record<string, number>) => ({ exec: { command: ['sh', '-c', 'redis-cli -p 6379 ping | grep -q PONG'] }, ...extra });
-    const manifests: Manifest[] = [
-      {
-        file: 'deployment',
-        object: {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: meta(ctx, app.name, 'server'),
-          spec: {
-            // One writer per append-only file (spec replicas are ignored).
-            replicas: 1,
-            strategy: { type: 'Recreate' },
-            selector: { matchLabels: selector },
-            template: {
-              metadata: { labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': ctx.lab.name } },
-              spec: {
-                automountServiceAccountToken: false,
-                securityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: GID, fsGroup: GID, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } },
-                ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-                containers: [
-                  {
-                    name: 'redis',
-                    image: c.image,
-                    args,
-                    ports: [{ name: 'redis', containerPort: REDIS_PORT, protocol: 'TCP' }],
-                    ...(env.length ? { env } : {}),
-                    resources: { requests: app.resources.requests, limits: app.resources.limits },
-                    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-                    readinessProbe: ping({ periodSeconds: 10, timeoutSeconds: 3 }),
-                    // Loading a large append-only file takes a while after a restart.
-                    livenessProbe: ping({ initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 5 }),
-                    volumeMounts: [{ name: 'data', mountPath: '/data' }],
-                  },
-                ],
-                volumes: [c.persistence ? { name: 'data', persistentVolumeClaim: { claimName: app.volumes[0].claim } } : { name: 'data', emptyDir: { sizeLimit: '64Mi' } }],
-              },
+    const manifests = [
+      deployment(ctx, {
+        name: app.name,
+        selector,
+        // One writer per append-only file (spec replicas are ignored).
+        replicas: 1,
+        strategy: { type: 'Recreate' },
+        pod: {
+          automountServiceAccountToken: false,
+          securityContext: nonRootPod(UID, GID, { fsGroup: true }),
+          ...nodeSelectorOf(app.nodeSelector),
+          containers: [
+            {
+              name: 'redis',
+              image: c.image,
+              args,
+              ports: [containerPort('redis', REDIS_PORT)],
+              ...(env.length ? { env } : {}),
+              resources: { requests: app.resources.requests, limits: app.resources.limits },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              readinessProbe: ping({ periodSeconds: 10, timeoutSeconds: 3 }),
+              // Loading a large append-only file takes a while after a restart.
+              livenessProbe: ping({ initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 5 }),
+              volumeMounts: [{ name: 'data', mountPath: '/data' }],
             },
-          },
+          ],
+          volumes: [c.persistence ? { name: 'data', persistentVolumeClaim: { claimName: app.volumes[0].claim } } : { name: 'data', emptyDir: { sizeLimit: '64Mi' } }],
         },
-      },
-      {
-        file: 'service',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, app.name, 'server'),
-          spec: { type: 'ClusterIP', selector, ports: [{ name: 'redis', port: REDIS_PORT, targetPort: 'redis', protocol: 'TCP' }] },
-        },
-      },
+      }),
+      service(ctx, { name: app.name, selector, ports: [servicePort('redis', REDIS_PORT)] }),
     ];
     return { manifests, ...(secrets.length ? { secrets } : {}) };
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineModule, type ChartRef, type Manifest, type RenderContext } from '../types.js';
-import { meta } from '../meta.js';
+import { defineModule, type ChartRef } from '../types.js';
+import { controlPlanePolicy, k8sName, nodeSelectorOf } from './_shared.js';
 
 /**
  * bitnami-labs/sealed-secrets chart 2.18.6. Evidence: docs/research/app-charts.md
@@ -29,30 +29,26 @@ const Config = z.strictObject({
     .optional()
     .describe('How often the controller adds a new sealing key (Go duration: 720h). "0" turns renewal off. Default: the controller default, 30 days.'),
   additionalNamespaces: z
-    .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63))
+    .array(k8sName)
     .default([])
     .describe('Other namespaces whose SealedSecrets this controller also handles (only needed with several controllers).'),
 });
 
 export type SealedSecretsConfig = z.output<typeof Config>;
 
-/**
- * Under default-deny: egress to the Kubernetes API (control-plane nodes and
- * the VIP on 6443; policies see the endpoint after the Service DNAT) and the
- * API server's calls on the given ports (webhooks, service proxy).
- */
-function controlPlanePolicy(ctx: RenderContext<unknown>, ingressPorts: number[] = []): Manifest[] {
-  const app = ctx.component.app!;
-  const { lab } = ctx;
-  if (lab.namespaces.find((n) => n.name === app.namespace)?.networkPolicy !== 'default-deny') return [];
-  const ips = [...new Set([...(lab.cluster?.controlPlane.map((n) => n.ip) ?? []), ...(lab.cluster?.vip ? [lab.cluster.vip] : [])])].sort();
-  const spec: Record<string, unknown> = {
-    podSelector: { matchLabels: { 'app.kubernetes.io/instance': app.name } },
-    policyTypes: ingressPorts.length ? ['Ingress', 'Egress'] : ['Egress'],
+/** The chart's pod and container security values (non-root, read-only root, no capabilities), for this app and the platform controller. */
+export function controllerSecurityValues() {
+  return {
+    podSecurityContext: { enabled: true, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+    containerSecurityContext: {
+      enabled: true,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 1001,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    },
   };
-  if (ingressPorts.length) spec.ingress = [{ ports: ingressPorts.map((port) => ({ protocol: 'TCP', port })) }];
-  spec.egress = [{ ...(ips.length ? { to: ips.map((ip) => ({ ipBlock: { cidr: `${ip}/32` } })) } : {}), ports: [{ protocol: 'TCP', port: 6443 }] }];
-  return [{ file: 'network-policy', object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(ctx, `${app.name}-control-plane`, 'network-policy'), spec } }];
 }
 
 /**
@@ -80,20 +76,13 @@ export default defineModule({
     const values: Record<string, unknown> = {
       fullnameOverride: CONTROLLER_NAME,
       resources: { requests: app.resources.requests, limits: app.resources.limits },
-      podSecurityContext: { enabled: true, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
-      containerSecurityContext: {
-        enabled: true,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: 1001,
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-      },
+      ...controllerSecurityValues(),
       metrics: { serviceMonitor: { enabled: lab.monitoringNamespace !== undefined } },
       ...(c.keyRenewPeriod !== undefined ? { keyrenewperiod: c.keyRenewPeriod } : {}),
       ...(c.additionalNamespaces.length ? { additionalNamespaces: c.additionalNamespaces } : {}),
-      ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
+      ...nodeSelectorOf(app.nodeSelector),
     };
+    // Under default-deny: the Kubernetes API, and the API server's service proxy to the HTTP port (kubeseal).
     return { values, manifests: controlPlanePolicy(ctx, [HTTP_PORT]) };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineModule, type ChartRef } from '../types.js';
-import { NAME_RE } from '../../spec/schema.js';
+import { nodeSelectorOf, objectName } from './_shared.js';
 
 /**
  * tailscale/tailscale-operator 1.102.2 from pkgs.tailscale.com/helmcharts.
@@ -25,16 +25,10 @@ const tag = z
   .describe('A tailnet ACL tag such as tag:k8s-operator.');
 
 const Config = z.strictObject({
-  oauthSecret: z
-    .string()
-    .max(63)
-    .regex(NAME_RE)
+  oauthSecret: objectName
     .default(DEFAULT_OAUTH_SECRET)
     .describe('Existing Secret in the app namespace with keys client_id and client_secret (a Tailscale OAuth client). Never put the values in the spec.'),
-  hostname: z
-    .string()
-    .max(63)
-    .regex(NAME_RE)
+  hostname: objectName
     .optional()
     .describe('Tailnet machine name of the operator. Default: "<lab>-k8s-operator".'),
   operatorTags: z.array(tag).min(1).default(['tag:k8s-operator']).describe('Tags of the operator device; the OAuth client must own them.'),
@@ -86,7 +80,7 @@ export default defineModule({
         resources: { requests: app.resources.requests, limits: app.resources.limits },
         podSecurityContext: { seccompProfile: { type: 'RuntimeDefault' } },
         securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-        ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
+        ...nodeSelectorOf(app.nodeSelector),
       },
       proxyConfig: { defaultTags: c.proxyTags.join(',') },
       apiServerProxyConfig: { mode: apiServerProxy },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineModule, type ChartRef, type Manifest, type RenderContext } from '../types.js';
-import { meta } from '../meta.js';
+import { defineModule, type ChartRef, type Manifest } from '../types.js';
+import { controlPlanePolicy, defaultDeny, networkPolicy, nodeSelectorOf } from './_shared.js';
 import { BYTES_RE } from '../../lib/quantity.js';
 import type { LabModel, AppModel } from '../../model/types.js';
 
@@ -74,25 +74,6 @@ function serverConfig(metrics: boolean): string {
 }
 
 /**
- * Under default-deny: egress to the Kubernetes API (control-plane nodes and
- * the VIP on 6443; policies see the endpoint after the Service DNAT) and the
- * API server's calls on the webhook ports.
- */
-function controlPlanePolicy(ctx: RenderContext<unknown>, webhookPorts: number[] = []): Manifest[] {
-  const app = ctx.component.app!;
-  const { lab } = ctx;
-  if (lab.namespaces.find((n) => n.name === app.namespace)?.networkPolicy !== 'default-deny') return [];
-  const ips = [...new Set([...(lab.cluster?.controlPlane.map((n) => n.ip) ?? []), ...(lab.cluster?.vip ? [lab.cluster.vip] : [])])].sort();
-  const spec: Record<string, unknown> = {
-    podSelector: { matchLabels: { 'app.kubernetes.io/instance': app.name } },
-    policyTypes: webhookPorts.length ? ['Ingress', 'Egress'] : ['Egress'],
-  };
-  if (webhookPorts.length) spec.ingress = [{ ports: webhookPorts.map((port) => ({ protocol: 'TCP', port })) }];
-  spec.egress = [{ ...(ips.length ? { to: ips.map((ip) => ({ ipBlock: { cidr: `${ip}/32` } })) } : {}), ports: [{ protocol: 'TCP', port: 6443 }] }];
-  return [{ file: 'network-policy', object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(ctx, `${app.name}-control-plane`, 'network-policy'), spec } }];
-}
-
-/**
  * HashiCorp Vault in standalone mode: file storage on the chart's data PVC,
  * the UI, the Agent injector; never dev mode. TLS ends at the ingress.
  */
@@ -119,7 +100,7 @@ export default defineModule({
     const storageClass = vaultStorageClass(lab, app);
     // No class anywhere in the lab: leave the chart's null (the cluster default class).
     const sc = storageClass ? { storageClass } : {};
-    const nodeSelector = Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {};
+    const nodeSelector = nodeSelectorOf(app.nodeSelector);
     const values: Record<string, unknown> = {
       global: { tlsDisable: true },
       fullnameOverride: vaultService(app.name),
@@ -149,24 +130,18 @@ export default defineModule({
       ui: { enabled: true, serviceType: 'ClusterIP' },
       serverTelemetry: { serviceMonitor: { enabled: metrics } },
     };
+    // Under default-deny: the Kubernetes API, and the API server's calls to the injector's webhook.
     const manifests: Manifest[] = controlPlanePolicy(ctx, c.injector ? [INJECTOR_PORT] : []);
-    const ns = lab.namespaces.find((n) => n.name === app.namespace);
-    if (ns?.networkPolicy === 'default-deny') {
+    if (defaultDeny(lab, app.namespace)) {
       // Vault is a shared service: Agent sidecars, External Secrets and apps in
       // any namespace call its API; Vault authenticates every request itself.
-      manifests.push({
-        file: 'network-policy',
-        object: {
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          metadata: meta(ctx, `${app.name}-clients`, 'network-policy'),
-          spec: {
-            podSelector: { matchLabels: { 'app.kubernetes.io/instance': app.name, component: 'server' } },
-            policyTypes: ['Ingress'],
-            ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: VAULT_PORT }] }],
-          },
-        },
-      });
+      manifests.push(
+        networkPolicy(ctx, `${app.name}-clients`, {
+          podSelector: { matchLabels: { 'app.kubernetes.io/instance': app.name, component: 'server' } },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: VAULT_PORT }] }],
+        }),
+      );
     }
     return { values, manifests };
   },

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { defineModule, type Manifest } from '../types.js';
-import { meta } from '../meta.js';
+import { defineModule } from '../types.js';
 import { selectorLabels } from '../../lib/k8s.js';
+import { claimVolumes, configMap, containerPort, dataChecksum, deployment, k8sName, nodeSelectorOf, nonRootSecurity, probes, secretEnv, secretKey, service, servicePort, sortedData, timeZone, volumeMounts } from './_shared.js';
 
 /**
  * Pin: docs/research/app-charts.md (§1 table, §2.8): 1Panel-dev/appstore#8771
@@ -14,24 +13,10 @@ export const VAULTWARDEN_IMAGE = 'vaultwarden/server:1.37.0';
 const PORT = 8080;
 const UID = 1000;
 
-const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
-const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/);
 const secretRef = (key: string) => z.strictObject({ name: k8sName.describe('Secret name (same namespace).'), key: secretKey.default(key) });
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const Config = z.strictObject({
-  timezone: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/)
-    .refine(isTimeZone, 'not a time zone of the IANA database')
+  timezone: timeZone
     .default('Etc/UTC')
     .describe('IANA time zone (TZ) for log timestamps, e.g. Europe/Berlin.'),
   domain: z
@@ -85,7 +70,6 @@ export default defineModule({
     const c = ctx.config as VaultwardenConfig;
     const server = `${app.name}-server`;
     const selector = selectorLabels('vaultwarden', app.name);
-    const manifests: Manifest[] = [];
 
     const plain: Record<string, string> = {
       TZ: c.timezone,
@@ -107,13 +91,10 @@ export default defineModule({
       if (c.smtp.username) plain.SMTP_USERNAME = c.smtp.username;
     }
     const config = `${app.name}-config`;
-    const data = Object.fromEntries(Object.keys(plain).sort().map((k) => [k, plain[k]]));
-    manifests.push({ file: 'configmap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, config, 'config'), data } });
-    // envFrom is read at start: a changed ConfigMap rolls the pod through this annotation.
-    const checksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+    const data = sortedData(plain);
 
     // Secrets only by reference: the values never enter the repository.
-    const fromSecret = (name: string, ref: { name: string; key: string }) => ({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+    const fromSecret = (name: string, ref: { name: string; key: string }) => secretEnv(name, ref.name, ref.key);
     const env = [
       ...(c.adminTokenSecret ? [fromSecret('ADMIN_TOKEN', c.adminTokenSecret)] : []),
       ...(c.databaseUrlSecret ? [fromSecret('DATABASE_URL', c.databaseUrlSecret)] : []),
@@ -124,60 +105,35 @@ export default defineModule({
     const container = {
       name: 'vaultwarden',
       image: VAULTWARDEN_IMAGE,
-      ports: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
+      ports: [containerPort('http', PORT)],
       envFrom: [{ configMapRef: { name: config } }],
       ...(env.length ? { env } : {}),
       resources: { requests: app.resources.requests, limits: app.resources.limits },
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        runAsNonRoot: true,
-        runAsUser: UID,
-        runAsGroup: UID,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      readinessProbe: { ...probe, periodSeconds: 10 },
-      livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 5 },
-      volumeMounts: app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
+      securityContext: nonRootSecurity(UID),
+      ...probes(probe),
+      volumeMounts: volumeMounts(app.volumes),
     };
 
-    manifests.push({
-      file: 'deployment',
-      object: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: meta(ctx, server, 'server'),
-        spec: {
-          replicas: app.replicas,
-          // ReadWriteOnce /data (and SQLite must never have two writers).
-          strategy: { type: 'Recreate' },
-          selector: { matchLabels: selector },
-          template: {
-            metadata: {
-              labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': ctx.lab.name },
-              annotations: { 'checksum/config': checksum },
-            },
-            spec: {
-              automountServiceAccountToken: false,
-              securityContext: { fsGroup: UID, fsGroupChangePolicy: 'OnRootMismatch' },
-              ...(Object.keys(app.nodeSelector).length ? { nodeSelector: app.nodeSelector } : {}),
-              containers: [container],
-              volumes: app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })),
-            },
-          },
+    const manifests = [
+      configMap(ctx, config, data),
+      deployment(ctx, {
+        name: server,
+        selector,
+        replicas: app.replicas,
+        // ReadWriteOnce /data (and SQLite must never have two writers).
+        strategy: { type: 'Recreate' },
+        // envFrom is read at start: a changed ConfigMap rolls the pod through this annotation.
+        podAnnotations: { 'checksum/config': dataChecksum(data) },
+        pod: {
+          automountServiceAccountToken: false,
+          securityContext: { fsGroup: UID, fsGroupChangePolicy: 'OnRootMismatch' },
+          ...nodeSelectorOf(app.nodeSelector),
+          containers: [container],
+          volumes: claimVolumes(app.volumes),
         },
-      },
-    });
-
-    manifests.push({
-      file: 'service',
-      object: {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: meta(ctx, server, 'server'),
-        spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: PORT, targetPort: 'http', protocol: 'TCP' }] },
-      },
-    });
+      }),
+      service(ctx, { name: server, selector, ports: [servicePort('http', PORT)] }),
+    ];
     return { manifests };
   },
 });

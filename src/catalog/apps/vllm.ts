@@ -1,19 +1,13 @@
 import { z } from 'zod';
-import { defineModule, type Manifest } from '../types.js';
-import { meta } from '../meta.js';
+import { defineModule } from '../types.js';
 import { selectorLabels } from '../../lib/k8s.js';
 import { SecretRef } from '../../spec/schema.js';
-import { gpuNodeSelector, GPU_TOLERATION } from './ollama.js';
 import type { AppModel } from '../../model/types.js';
+import { claimVolumes, containerPort, deployment, gpuLimits, gpuScheduling, pinnedImage, probes, secretEnv, service, servicePort, volumeMounts } from './_shared.js';
 
 /** vllm/vllm-openai on Docker Hub (docs/research/app-charts.md §2.5). */
 export const VLLM_IMAGE = 'vllm/vllm-openai:v0.27.1';
 export const VLLM_PORT = 8000;
-
-const pinnedImage = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._\-/]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/)
-  .refine((s) => /:[^/]+$/.test(s) || s.includes('@sha256:'), 'pin the image with a tag or a digest');
 
 const Config = z.strictObject({
   model: z
@@ -74,65 +68,36 @@ export default defineModule({
     if (c.gpus > 1) args.push('--tensor-parallel-size', String(c.gpus));
     args.push(...c.extraArgs);
     const env: Record<string, unknown>[] = [];
-    if (c.hfTokenSecret) env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: c.hfTokenSecret.secret, key: c.hfTokenSecret.key } } });
-    if (c.apiKeySecret) env.push({ name: 'VLLM_API_KEY', valueFrom: { secretKeyRef: { name: c.apiKeySecret.secret, key: c.apiKeySecret.key } } });
-    const probe = (extra: Record<string, number>) => ({ httpGet: { path: '/health', port: 'http' }, ...extra });
+    if (c.hfTokenSecret) env.push(secretEnv('HF_TOKEN', c.hfTokenSecret.secret, c.hfTokenSecret.key));
+    if (c.apiKeySecret) env.push(secretEnv('VLLM_API_KEY', c.apiKeySecret.secret, c.apiKeySecret.key));
     const container = {
       name: 'vllm',
       image: c.image,
       command: ['vllm', 'serve'],
       args,
-      ports: [{ name: 'http', containerPort: VLLM_PORT, protocol: 'TCP' }],
+      ports: [containerPort('http', VLLM_PORT)],
       ...(env.length ? { env } : {}),
-      resources: { requests: app.resources.requests, limits: { ...app.resources.limits, 'nvidia.com/gpu': String(c.gpus) } },
+      resources: { requests: app.resources.requests, limits: gpuLimits(app.resources.limits, c.gpus) },
       securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
       // Downloading and loading a model takes minutes: the startup probe allows 30.
-      startupProbe: probe({ periodSeconds: 10, failureThreshold: 180 }),
-      readinessProbe: probe({ periodSeconds: 10 }),
-      livenessProbe: probe({ periodSeconds: 30, failureThreshold: 5 }),
-      volumeMounts: [
-        ...app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
-        { name: 'shm', mountPath: '/dev/shm' },
-      ],
+      ...probes({ httpGet: { path: '/health', port: 'http' } }, { periodSeconds: 10, failureThreshold: 180 }),
+      volumeMounts: [...volumeMounts(app.volumes), { name: 'shm', mountPath: '/dev/shm' }],
     };
-    const manifests: Manifest[] = [
-      {
-        file: 'deployment',
-        object: {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: meta(ctx, name, 'server'),
-          spec: {
-            replicas: app.replicas,
-            // The model cache is ReadWriteOnce and the GPU is taken: the old pod goes first.
-            strategy: { type: 'Recreate' },
-            selector: { matchLabels: selector },
-            template: {
-              metadata: { labels: { ...selector, 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/part-of': ctx.lab.name } },
-              spec: {
-                automountServiceAccountToken: false,
-                runtimeClassName: 'nvidia',
-                nodeSelector: gpuNodeSelector(ctx.lab, app),
-                tolerations: [GPU_TOLERATION],
-                containers: [container],
-                volumes: [
-                  ...app.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } })),
-                  { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: c.shmSize } },
-                ],
-              },
-            },
-          },
+    const manifests = [
+      deployment(ctx, {
+        name,
+        selector,
+        replicas: app.replicas,
+        // The model cache is ReadWriteOnce and the GPU is taken: the old pod goes first.
+        strategy: { type: 'Recreate' },
+        pod: {
+          automountServiceAccountToken: false,
+          ...gpuScheduling(ctx.lab, app),
+          containers: [container],
+          volumes: [...claimVolumes(app.volumes), { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: c.shmSize } }],
         },
-      },
-      {
-        file: 'service',
-        object: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: meta(ctx, name, 'server'),
-          spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: VLLM_PORT, targetPort: 'http', protocol: 'TCP' }] },
-        },
-      },
+      }),
+      service(ctx, { name, selector, ports: [servicePort('http', VLLM_PORT)] }),
     ];
     return { manifests };
   },

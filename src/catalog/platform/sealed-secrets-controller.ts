@@ -1,5 +1,5 @@
 import { defineModule } from '../types.js';
-import { SEALED_SECRETS_CHART, CONTROLLER_NAME } from '../apps/sealed-secrets.js';
+import { SEALED_SECRETS_CHART, CONTROLLER_NAME, controllerSecurityValues } from '../apps/sealed-secrets.js';
 import { metricsOn } from './_shared.js';
 
 /**
@@ -21,15 +21,7 @@ export default defineModule({
     values: {
       fullnameOverride: CONTROLLER_NAME,
       resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-      podSecurityContext: { enabled: true, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
-      containerSecurityContext: {
-        enabled: true,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: 1001,
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-      },
+      ...controllerSecurityValues(),
       metrics: { serviceMonitor: { enabled: metricsOn(lab) } },
     },
     manifests: [],

@@ -8,7 +8,6 @@ import type { LabSpec } from '../spec/schema.js';
 import { issue, type Issue } from '../spec/issues.js';
 import { convertZodIssue } from '../spec/check.js';
 import { catalog as defaultCatalog, LAYERS, type CatalogModule } from '../catalog/index.js';
-import { SECRET_ENV } from '../catalog/apps/container.js';
 import { closest, list } from '../lib/text.js';
 import type {
   LabModel,
@@ -144,18 +143,6 @@ export function resolveLab(spec: LabSpec, opts: ResolveOptions = {}): ResolveRes
         return;
       }
       config = r.data;
-    }
-    if (mod.name === 'container') {
-      const env = (config as { env: Record<string, string> }).env;
-      for (const k of Object.keys(env)) {
-        if (SECRET_ENV.test(k) && env[k] !== '') {
-          issues.push(
-            issue('module-config', ['apps', index, 'config', 'env', k], `"${k}" looks like a secret, and env values are written to git in plaintext`, {
-              hint: 'put it in a Secret and list the Secret under envFromSecrets',
-            }),
-          );
-        }
-      }
     }
     if (!mod.chart && Object.keys(a.values).length > 0) {
       issues.push(issue('invalid-value', ['apps', index, 'values'], `module ${mod.name} renders no Helm chart, so chart values do nothing`, { severity: 'warning', hint: 'use config: for module settings, or remove values:' }));

@@ -23,7 +23,7 @@ import { parse } from 'yaml';
 import { Decrypter, Encrypter, armor } from 'age-encryption';
 import { issue, type Issue, type SpecPath } from '../spec/issues.js';
 import type { LabModel } from '../model/types.js';
-import type { Manifest, SecretRequest } from '../catalog/types.js';
+import type { Manifest } from '../catalog/types.js';
 import type { RenderedComponent } from '../render/components.js';
 import { standardLabels } from '../lib/k8s.js';
 import { parseSealingCertificate, sealValue, scopeAnnotations, type SealScope } from './sealed-secrets.js';
@@ -314,4 +314,3 @@ export function withSecrets(components: RenderedComponent[], byComponent: Map<st
   });
 }
 
-export type { SecretRequest };

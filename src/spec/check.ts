@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { Lab, NAME_RE, type LabSpec } from './schema.js';
-import { issue, type Issue, type SpecPath } from './issues.js';
+import { issue, type Issue, type IssueCode, type SpecPath } from './issues.js';
 import { closest, list } from '../lib/text.js';
 
 type Schema = z.core.$ZodType;
@@ -164,8 +164,11 @@ function convert(zi: z.core.$ZodIssue, data: unknown, root: Schema): Issue[] {
       ];
     case 'too_big':
       return [issue('too-big', path, zi.origin === 'string' ? `is longer than ${zi.maximum} characters` : `${typeName(value)} is too big (maximum ${zi.maximum})`, { expected })];
-    case 'custom':
-      return [issue('invalid-value', path, zi.message, { expected })];
+    case 'custom': {
+      // Schemas (module settings) may name the hearth code and a hint in the issue's params.
+      const params = (zi as { params?: { code?: IssueCode; hint?: string } }).params ?? {};
+      return [issue(params.code ?? 'invalid-value', path, zi.message, { expected, hint: params.hint })];
+    }
     default:
       return [issue('invalid-value', path, zi.message, { expected })];
   }

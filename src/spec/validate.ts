@@ -14,8 +14,6 @@ import { ipToInt, intToIp, parseCidr, parseRange, cidrContains, cidrHasHostBits,
 /** Namespaces Kubernetes and its distributions own: hearth must not declare them. */
 export const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', 'argocd'];
 
-type Named = { name: string };
-
 function unique<T>(items: readonly T[], keyOf: (t: T) => string | number, path: (i: number) => SpecPath, what: string, out: Issue[]): void {
   const seen = new Map<string | number, number>();
   items.forEach((it, i) => {
@@ -310,4 +308,3 @@ function dedupe(issues: Issue[]): Issue[] {
   });
 }
 
-export type { Named };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineModule, type Manifest } from '../types.js';
 import { selectorLabels } from '../../lib/k8s.js';
-import { claimVolumes, configMap, containerPort, deployment, gpuLimits, k8sName, nodeSelectorOf, nvidiaRuntime, pinnedImage, probes, service, servicePort, sortedData, volumeMounts } from './_shared.js';
+import { SECRET_ENV, claimVolumes, configMap, containerPort, deployment, gpuLimits, k8sName, nodeSelectorOf, nvidiaRuntime, pinnedImage, probes, service, servicePort, sortedData, volumeMounts } from './_shared.js';
 
 /** Names of env vars that must not carry literal values (the model stage checks `env` settings with it). */
 export { SECRET_ENV } from './_shared.js';
@@ -18,7 +18,22 @@ const Config = z.strictObject({
     )
     .default([]),
   web: z.string().optional().describe('Name of the port the ingress routes to. Default: "http", else the first port.'),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}).describe('Plain settings (never secrets: use envFromSecrets).'),
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
+    .default({})
+    .superRefine((env, ctx) => {
+      for (const [k, v] of Object.entries(env)) {
+        if (SECRET_ENV.test(k) && v !== '') {
+          ctx.addIssue({
+            code: 'custom',
+            path: [k],
+            message: `"${k}" looks like a secret, and env values are written to git in plaintext`,
+            params: { code: 'module-config', hint: 'put it in a Secret and list the Secret under envFromSecrets' },
+          });
+        }
+      }
+    })
+    .describe('Plain settings (never secrets: use envFromSecrets).'),
   envFromSecrets: z.array(k8sName).default([]).describe('Secrets whose keys become environment variables.'),
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),

@@ -42,7 +42,7 @@ export function renderHelm(lab: LabModel, components: RenderedComponent[]): Rend
     const c = rc.instance;
     const dir = componentDir(rc);
     const pre = manifestFiles(dir, rc.manifests, files);
-    const post = manifestFiles(dir, rc.config.map((m) => ({ ...m, file: m.file })), files);
+    const post = manifestFiles(dir, rc.config, files);
     steps.push('');
     steps.push(`step ${sh(`${c.id} (${c.layer})`)}`);
     for (const f of pre) steps.push(applyStep(`${dir}/${f}`, rc.manifests, f));

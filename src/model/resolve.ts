@@ -203,6 +203,7 @@ export function resolveLab(spec: LabSpec, opts: ResolveOptions = {}): ResolveRes
       values: a.values,
       nodeSelector: a.nodeSelector ?? {},
       gpu: a.gpu ?? false,
+      traits,
       links: {},
       index,
     };
@@ -221,9 +222,10 @@ export function resolveLab(spec: LabSpec, opts: ResolveOptions = {}): ResolveRes
   });
 
   // Needs: link each to the lab's app of the needed module.
+  const componentOf = new Map(appComponents.map((x) => [x.id, x]));
   for (const app of model.apps) {
-    const c = appComponents.find((x) => x.id === app.name)!;
-    for (const need of c.module.app!(app.config).needs ?? []) {
+    const c = componentOf.get(app.name)!;
+    for (const need of app.traits.needs ?? []) {
       const providers = model.apps.filter((p) => p.module === need.module && p.name !== app.name);
       const named = providers.filter((p) => app.dependsOn.includes(p.name));
       const chosen = named.length === 1 ? named[0] : providers.length === 1 ? providers[0] : undefined;

@@ -15,7 +15,7 @@ import type {
   ReceiverSpec,
   StorageClassSpec,
 } from '../spec/schema.js';
-import type { CatalogModule, Layer, ChartRef } from '../catalog/types.js';
+import type { CatalogModule, Layer, ChartRef, AppTraits } from '../catalog/types.js';
 
 export type Exposure = 'none' | 'internal' | 'lan' | 'public';
 
@@ -60,6 +60,8 @@ export interface AppModel {
   values: Record<string, unknown>;
   nodeSelector: Record<string, string>;
   gpu: boolean;
+  /** What the module declares for this app's settings (computed once, here). */
+  traits: AppTraits;
   /** Needs resolved to providers: module name → the app that serves this one. */
   links: Record<string, string>;
   /** Index in spec.apps, for issue paths. */

@@ -102,7 +102,7 @@ function baselinePolicies(lab: LabModel, ns: NamespaceModel): Manifest[] {
 export function appObjects(lab: LabModel, c: ComponentInstance): Manifest[] {
   const app = c.app!;
   const out: Manifest[] = [];
-  const traits = c.module.app!(app.config);
+  const traits = app.traits;
   for (const v of app.volumes) {
     out.push({
       file: 'pvc',

@@ -4,14 +4,14 @@
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { hearth, type Run } from '../helpers/cli.js';
 import { ROOT } from '../helpers/labs.js';
 
-const BIN = path.join(ROOT, 'bin/hearth.js');
 const SPEC_001 = path.join(ROOT, 'examples/001-k3s-synology/hearth.yaml');
 const ORIGINAL = fs.readFileSync(SPEC_001, 'utf8');
 
@@ -26,32 +26,6 @@ function lab(): { dir: string; file: string } {
   const file = path.join(dir, 'hearth.yaml');
   fs.writeFileSync(file, ORIGINAL);
   return { dir, file };
-}
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function hearth(args: string[], cwd: string = ROOT): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, HEARTH_DEBUG: '', NO_COLOR: '1', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
 }
 
 /** Exit 2, nothing on stdout, no stack trace, and the spec untouched. */

@@ -5,15 +5,14 @@
 import { parse } from 'yaml';
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hearth, type Run } from '../helpers/cli.js';
 import { ROOT, walk } from '../helpers/labs.js';
 import { loadLab } from '../../src/pipeline.js';
 import { renderLab } from '../../src/render/index.js';
 
-const BIN = path.join(ROOT, 'bin/hearth.js');
 const LAB_001 = path.join(ROOT, 'examples/001-k3s-synology');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const MODELINE = '# yaml-language-server: $schema=./hearth.schema.json';
@@ -26,35 +25,6 @@ function tmpDir(create = true): string {
   const d = path.join(BASE, `t${++counter}`);
   if (create) fs.mkdirSync(d);
   return d;
-}
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** Run the CLI; async so the tests of this file can run side by side. */
-function hearth(args: string[], cwd: string = ROOT): Promise<Run> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, HEARTH_DEBUG: '', NO_COLOR: '1', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr, ms: Date.now() - start });
-    });
-  });
 }
 
 /** A failed run of invalid input: exit 2, nothing on stdout, no stack trace. */

@@ -349,3 +349,15 @@ export function controlPlanePolicy(ctx: RenderContext<unknown>, ingressPorts: nu
   spec.egress = [{ ...(ips.length ? { to: ips.map((ip) => ({ ipBlock: { cidr: `${ip}/32` } })) } : {}), ports: tcpPorts([KUBE_API_PORT]) }, ...extraEgress];
   return [networkPolicy(ctx, `${app.name}-control-plane`, spec)];
 }
+
+/**
+ * A data volume an app may borrow instead of owning (a media library shared
+ * by Plex, qBittorrent and File Browser): when `claim` names an existing PVC,
+ * the container mount and the pod volume for it; otherwise nothing (the
+ * app's own volume comes from its traits).
+ */
+export function borrowedClaim(name: string, mountPath: string, claim: string | undefined) {
+  return claim
+    ? { mounts: [{ name, mountPath }], volumes: [{ name, persistentVolumeClaim: { claimName: claim } }] }
+    : { mounts: [], volumes: [] };
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineModule, type VolumeTrait } from '../types.js';
 import { selectorLabels } from '../../lib/k8s.js';
-import { claimVolumes, containerPort, deployment, k8sName, nodeSelectorOf, nonRootSecurity, probes, service, servicePort, volumeMounts } from './_shared.js';
+import { claimVolumes, containerPort, deployment, k8sName, nodeSelectorOf, nonRootSecurity, probes, service, servicePort, borrowedClaim, volumeMounts } from './_shared.js';
 
 /**
  * Pin: docs/research/app-charts.md (§1 table, §2.14): code index id
@@ -53,6 +53,7 @@ export default defineModule({
   render: (ctx) => {
     const app = ctx.component.app!;
     const c = ctx.config as FilebrowserConfig;
+    const borrowed = borrowedClaim('files', '/srv', c.files.existingClaim);
     const server = `${app.name}-server`;
     const selector = selectorLabels('filebrowser', app.name);
 
@@ -72,7 +73,7 @@ export default defineModule({
       ...probes(probe),
       volumeMounts: [
         ...volumeMounts(app.volumes),
-        ...(c.files.existingClaim ? [{ name: 'files', mountPath: '/srv' }] : []),
+        ...borrowed.mounts,
         // init.sh copies a default settings.json here on start; the real settings live in the database.
         { name: 'settings', mountPath: '/config' },
       ],
@@ -92,7 +93,7 @@ export default defineModule({
           containers: [container],
           volumes: [
             ...claimVolumes(app.volumes),
-            ...(c.files.existingClaim ? [{ name: 'files', persistentVolumeClaim: { claimName: c.files.existingClaim } }] : []),
+            ...borrowed.volumes,
             { name: 'settings', emptyDir: { sizeLimit: '16Mi' } },
           ],
         },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineModule, type VolumeTrait } from '../types.js';
 import { selectorLabels } from '../../lib/k8s.js';
-import { claimVolumes, containerPort, deployment, gpuLimits, k8sName, nodeSelectorOf, nvidiaRuntime, probes, rootInitSecurity, secretKey, service, servicePort, timeZone, volumeMounts } from './_shared.js';
+import { claimVolumes, containerPort, deployment, gpuLimits, k8sName, nodeSelectorOf, nvidiaRuntime, probes, rootInitSecurity, secretKey, service, servicePort, timeZone, borrowedClaim, volumeMounts } from './_shared.js';
 
 /**
  * Pin: docs/research/app-charts.md (§1 table, §2.12): code index id
@@ -72,6 +72,7 @@ export default defineModule({
   render: (ctx) => {
     const app = ctx.component.app!;
     const c = ctx.config as PlexConfig;
+    const borrowed = borrowedClaim('media', c.media.mountPath, c.media.existingClaim);
     const server = `${app.name}-server`;
     const selector = selectorLabels('plex', app.name);
 
@@ -99,7 +100,7 @@ export default defineModule({
       ...probes(probe, { periodSeconds: 10, failureThreshold: 30 }),
       volumeMounts: [
         ...volumeMounts(app.volumes),
-        ...(c.media.existingClaim ? [{ name: 'media', mountPath: c.media.mountPath }] : []),
+        ...borrowed.mounts,
         { name: 'transcode', mountPath: '/transcode' },
       ],
     };
@@ -118,7 +119,7 @@ export default defineModule({
           containers: [container],
           volumes: [
             ...claimVolumes(app.volumes),
-            ...(c.media.existingClaim ? [{ name: 'media', persistentVolumeClaim: { claimName: c.media.existingClaim } }] : []),
+            ...borrowed.volumes,
             { name: 'transcode', emptyDir: { sizeLimit: c.transcodeSize } },
           ],
         },

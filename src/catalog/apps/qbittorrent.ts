@@ -3,7 +3,7 @@ import { defineModule, type Manifest, type VolumeTrait } from '../types.js';
 import { meta } from '../meta.js';
 import { selectorLabels } from '../../lib/k8s.js';
 import { loadBalancerAnnotations } from '../platform/_shared.js';
-import { claimVolumes, containerPort, defaultDeny, deployment, instancePods, ipv4, k8sName, networkPolicy, nodeSelectorOf, probes, rootInitSecurity, service, servicePort, timeZone, volumeMounts } from './_shared.js';
+import { claimVolumes, containerPort, defaultDeny, deployment, instancePods, ipv4, k8sName, networkPolicy, nodeSelectorOf, probes, rootInitSecurity, service, servicePort, timeZone, borrowedClaim, volumeMounts } from './_shared.js';
 
 /**
  * Pin: docs/research/app-charts.md (§1 table, §2.13): code index ids
@@ -65,6 +65,7 @@ export default defineModule({
   render: (ctx) => {
     const app = ctx.component.app!;
     const c = ctx.config as QbittorrentConfig;
+    const borrowed = borrowedClaim('downloads', c.downloads.mountPath, c.downloads.existingClaim);
     const server = `${app.name}-server`;
     const selector = selectorLabels('qbittorrent', app.name);
 
@@ -87,7 +88,7 @@ export default defineModule({
       ...probes(probe),
       volumeMounts: [
         ...volumeMounts(app.volumes),
-        ...(c.downloads.existingClaim ? [{ name: 'downloads', mountPath: c.downloads.mountPath }] : []),
+        ...borrowed.mounts,
       ],
     };
 
@@ -104,7 +105,7 @@ export default defineModule({
           containers: [container],
           volumes: [
             ...claimVolumes(app.volumes),
-            ...(c.downloads.existingClaim ? [{ name: 'downloads', persistentVolumeClaim: { claimName: c.downloads.existingClaim } }] : []),
+            ...borrowed.volumes,
           ],
         },
       }),

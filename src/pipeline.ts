@@ -94,7 +94,7 @@ export async function buildLab(target: string, outDir: string | undefined, opts:
   const secrets = await materializeSecrets(loaded.model, components, readLock(lockPath), opts.io ?? defaultSecretsIo(specDir));
   const issues = sortIssues([...loaded.issues, ...(loaded.source ? locateAll(secrets.issues, loaded.source) : secrets.issues)]);
   if (hasErrors(issues)) return { ...loaded, model: undefined, issues };
-  const files = renderLab(loaded.model, withSecrets(components, secrets.byComponent));
+  const files = renderLab(loaded.model, withSecrets(components, secrets.byComponent), secrets.files);
   const out = outDir ?? path.join(specDir, 'out');
   const report = writeOutput(out, files, opts);
   if (!opts.dryRun && report.conflicts.length === 0) writeLock(lockPath, secrets.lock);

@@ -14,6 +14,7 @@ import metallb from './platform/metallb.js';
 import nfsProvisioner from './platform/nfs-provisioner.js';
 import prometheusOperatorCrds from './platform/prometheus-operator-crds.js';
 import sealedSecretsController from './platform/sealed-secrets-controller.js';
+import externalSecretsController from './platform/external-secrets-controller.js';
 import labSecrets from './platform/lab-secrets.js';
 import traefik from './platform/traefik.js';
 import container from './apps/container.js';
@@ -53,6 +54,7 @@ const modules = [
   externalDns,
   externalLlm,
   externalSecrets,
+  externalSecretsController,
   filebrowser,
   homeAssistant,
   homepage,

@@ -6,7 +6,7 @@
  * the layouts in src/render arrange what modules return.
  */
 import type { z } from 'zod';
-import type { LabModel, ComponentInstance, Exposure, ResourcesModel } from '../model/types.js';
+import type { LabModel, AppModel, ComponentInstance, Exposure, ResourcesModel } from '../model/types.js';
 import type { K8sObject } from '../lib/k8s.js';
 
 /** Deployment order. Flux Kustomizations and Argo CD sync waves follow it. */
@@ -151,7 +151,21 @@ export interface CatalogModule<C = any> {
   instances?(lab: LabModel): PlatformInstance[];
   /** For UIs exposed through the ingress: the Service and port. */
   web?: { service: (id: string) => string; port: number };
+  /**
+   * App modules: checks that need the whole lab (a provider's settings, the
+   * secrets mechanism). Run once the model is complete; each problem is an
+   * error at `apps[i].<path>` unless it says otherwise.
+   */
+  check?(ctx: { lab: LabModel; app: AppModel; config: C }): ModuleProblem[];
   render(ctx: RenderContext<C>): ModuleOutput;
+}
+
+export interface ModuleProblem {
+  /** Path inside the app's entry: ['config', 'vault']. */
+  path: (string | number)[];
+  message: string;
+  hint?: string;
+  severity?: 'error' | 'warning';
 }
 
 export function defineModule<C>(m: CatalogModule<C>): CatalogModule<C> {

@@ -322,6 +322,14 @@ export function resolveLab(spec: LabSpec, opts: ResolveOptions = {}): ResolveRes
   }
   model.namespaces = namespaces.sort((a, b) => a.name.localeCompare(b.name));
 
+  // Module checks that need the whole lab.
+  for (const app of model.apps) {
+    const mod = componentOf.get(app.name)?.module;
+    for (const p of mod?.check?.({ lab: model, app, config: app.config }) ?? []) {
+      issues.push(issue('module-config', ['apps', app.index, ...p.path], p.message, { hint: p.hint, severity: p.severity }));
+    }
+  }
+
   // Requirement traceability references.
   const ids = new Set([...model.components.map((c) => c.id)]);
   spec.requirements.forEach((r, i) =>

@@ -21,10 +21,11 @@ export const layouts = {
 
 /**
  * Render a lab. `components` lets the pipeline pass components it already
- * rendered and completed (the secrets stage adds encrypted Secrets to them).
+ * rendered and completed (the secrets stage adds encrypted Secrets to them);
+ * `extra` files come from stages beside render (the secret-store checklist).
  */
-export function renderLab(lab: LabModel, components: RenderedComponent[] = renderComponents(lab)): RenderedFile[] {
-  const files = [...layouts[lab.gitops.engine](lab, components), renovateConfig(lab)];
+export function renderLab(lab: LabModel, components: RenderedComponent[] = renderComponents(lab), extra: readonly RenderedFile[] = []): RenderedFile[] {
+  const files = [...layouts[lab.gitops.engine](lab, components), renovateConfig(lab), ...extra];
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.path)) throw new Error(`internal: two rendered files share the path ${f.path}`);

@@ -25,9 +25,11 @@ import { issue, type Issue, type SpecPath } from '../spec/issues.js';
 import type { LabModel } from '../model/types.js';
 import type { Manifest } from '../catalog/types.js';
 import type { RenderedComponent } from '../render/components.js';
+import type { RenderedFile } from '../render/files.js';
 import { standardLabels } from '../lib/k8s.js';
 import { parseSealingCertificate, sealValue, scopeAnnotations, type SealScope } from './sealed-secrets.js';
 import { sopsEncryptYaml } from './sops.js';
+import { externalSecrets } from './external.js';
 
 export const LOCK_FILE = 'hearth.secrets.lock';
 
@@ -70,18 +72,21 @@ export interface SecretsIo {
 export interface SecretsResult {
   /** Component id → the encrypted objects to add to it. */
   byComponent: Map<string, Manifest[]>;
+  /** Files beside the manifests (the store checklist of external-secrets and vault). */
+  files: RenderedFile[];
   lock: SecretsLock;
   issues: Issue[];
 }
 
-type Source =
+export type Source =
+  | { remote: { key: string; property?: string } }
   | { env: string }
   | { file: string }
   | { generate: { length: number; charset?: 'alphanumeric' | 'hex' } }
   | { sameAs: { namespace: string; name: string; key: string } }
   | { plain: string };
 
-interface Plan {
+export interface Plan {
   owner: string;
   namespace: string;
   name: string;
@@ -159,7 +164,7 @@ export async function materializeSecrets(model: LabModel, components: readonly R
   const issues: Issue[] = [];
   const mechanism = model.spec.secrets.mechanism;
   const all = plans(model, components);
-  const result: SecretsResult = { byComponent: new Map(), lock: emptyLock(), issues };
+  const result: SecretsResult = { byComponent: new Map(), files: [], lock: emptyLock(), issues };
   if (all.length === 0) return result;
   if (mechanism === 'none') {
     const names = all.map((p) => `${p.namespace}/${p.name}`);
@@ -169,6 +174,11 @@ export async function materializeSecrets(model: LabModel, components: readonly R
         hint: 'set secrets.mechanism to sealed-secrets or sops and hearth renders them encrypted',
       }),
     );
+    return result;
+  }
+
+  if (mechanism === 'external-secrets' || mechanism === 'vault') {
+    externalSecrets(model, all, result);
     return result;
   }
 
@@ -195,6 +205,7 @@ export async function materializeSecrets(model: LabModel, components: readonly R
       const k = id(p, key);
       const path = p.paths[key];
       if ('plain' in src) values.set(k, src.plain);
+      else if ('remote' in src) issues.push(issue('invalid-combination', path, `a remote value needs a secret store, and secrets.mechanism is ${mechanism}`, { hint: 'use mechanism external-secrets or vault, or give the value as env, file or generate' }));
       else if ('env' in src) {
         const v = io.env[src.env];
         if (v === undefined || v === '') issues.push(issue('missing-dependency', path, `environment variable ${src.env} is not set`, { hint: `export ${src.env}=... before hearth build` }));
@@ -306,11 +317,19 @@ export async function materializeSecrets(model: LabModel, components: readonly R
   return result;
 }
 
-/** Inject the stage's objects into the rendered components (before the layout runs). */
+/**
+ * Inject the stage's objects into the rendered components (before the layout
+ * runs). Custom resources (SealedSecret, ExternalSecret) of a component in the
+ * controller's own layer go to its config step: the CRDs exist only once that
+ * layer's charts are installed.
+ */
 export function withSecrets(components: RenderedComponent[], byComponent: Map<string, Manifest[]>): RenderedComponent[] {
   return components.map((rc) => {
     const extra = byComponent.get(rc.instance.id);
-    return extra ? { ...rc, manifests: [...extra, ...rc.manifests] } : rc;
+    if (!extra) return rc;
+    const late = rc.instance.layer === 'crds' ? extra.filter((m) => m.object.apiVersion !== 'v1') : [];
+    const now = extra.filter((m) => !late.includes(m));
+    return { ...rc, manifests: [...now, ...rc.manifests], config: [...late.map((m) => ({ ...m, needsCrds: true })), ...rc.config] };
   });
 }
 

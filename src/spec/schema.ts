@@ -391,9 +391,55 @@ export const ComponentOverride = z.strictObject({
   values: z.record(z.string(), z.unknown()).default({}).describe('Chart values merged over what hearth renders.'),
 });
 
+const storeSecretRef = z.strictObject({
+  secret: name.describe('Secret name.'),
+  key: z.string().min(1).max(253).regex(/^[-._a-zA-Z0-9]+$/).describe('Key inside the Secret.'),
+  namespace: name.optional().describe('Namespace of the Secret. Default: the namespace of the External Secrets Operator.'),
+});
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+const kvPath = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/);
+
+/** Vault's KV engine and how the External Secrets Operator logs in to it. */
+export const VaultServer = z.strictObject({
+  server: httpUrl.describe('Vault address, e.g. http://vault.security.svc.cluster.local:8200.'),
+  path: kvPath.default('secret').describe('Mount path of the KV engine.'),
+  version: z.enum(['v1', 'v2']).default('v2').describe('KV engine version.'),
+  auth: z
+    .discriminatedUnion('method', [
+      z.strictObject({
+        method: z.literal('kubernetes'),
+        mountPath: kvPath.default('kubernetes').describe('Mount path of the Kubernetes auth method.'),
+        role: z.string().min(1).max(128).describe('Vault role bound to the operator service account.'),
+      }),
+      z.strictObject({ method: z.literal('token'), token: storeSecretRef.describe('Secret holding a Vault token.') }),
+    ])
+    .describe('kubernetes (a role bound to the operator\'s service account) or token (a Secret holding a Vault token).'),
+});
+
+/** A ClusterSecretStore: 1Password Connect or Vault. Shared by secrets.externalSecrets and the external-secrets app module. */
+export const SecretStore = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('onepassword'),
+    name: name.default('onepassword').describe('ClusterSecretStore name.'),
+    connectHost: httpUrl.describe('1Password Connect server URL, e.g. http://onepassword-connect.secrets.svc.cluster.local:8080.'),
+    vaults: z.array(z.string().min(1)).min(1).describe('1Password vaults to search, in order.'),
+    token: storeSecretRef.describe('Secret holding the Connect access token.'),
+  }),
+  VaultServer.extend({ type: z.literal('vault'), name: name.default('vault').describe('ClusterSecretStore name.') }),
+]);
+
 const SecretSource = z.union([
   z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).describe('Read the value from this environment variable at build time.') }),
   z.strictObject({ file: z.string().min(1).describe('Read the value from this file, outside the repository (~ and paths relative to the spec work); one trailing newline is dropped.') }),
+  z.strictObject({
+    remote: z
+      .strictObject({
+        key: z.string().min(1).describe('Item (1Password) or path under the KV mount (Vault).'),
+        property: z.string().min(1).optional().describe('Field of the item. Default: the Secret key.'),
+      })
+      .describe('With external-secrets or vault: read this item of the store instead of the default {namespace}-{name} item.'),
+  }),
   z.strictObject({
     generate: z
       .strictObject({ length: z.number().int().min(12).max(256).default(32), charset: z.enum(['alphanumeric', 'hex']).default('alphanumeric') })
@@ -407,21 +453,40 @@ export const SecretValue = z.strictObject({
   type: z.string().optional().describe('Secret type, e.g. kubernetes.io/dockerconfigjson. Default: Opaque.'),
   data: z
     .record(z.string().regex(/^[-._a-zA-Z0-9]+$/), SecretSource)
-    .describe('Keys and where their values come from: { env: VAR }, { file: path } or { generate: { length: 32 } }.'),
+    .describe('Keys and where their values come from: { env: VAR }, { file: path }, { generate: { length: 32 } }, or with a store { remote: { key, property } }.'),
 });
 
 export const Secrets = z
   .strictObject({
     mechanism: z
-      .enum(['none', 'sealed-secrets', 'sops'])
+      .enum(['none', 'sealed-secrets', 'sops', 'external-secrets', 'vault'])
       .default('none')
-      .describe('How Secrets reach git: sealed-secrets (SealedSecret objects), sops (age-encrypted Secrets, decrypted by Flux or deploy-all.sh), or none (created by hand).'),
+      .describe(
+        'How Secrets reach the cluster: sealed-secrets (SealedSecret objects), sops (age-encrypted Secrets, decrypted by Flux or deploy-all.sh), external-secrets (ExternalSecret objects read from 1Password Connect or Vault), vault (Vault holds every value: ExternalSecrets for what charts read, Vault Agent injection for the lab\'s own containers), or none (created by hand).',
+      ),
     sealedSecrets: z
       .strictObject({
         certificate: z.string().min(1).describe("The controller's public sealing certificate (kubeseal --fetch-cert > sealed-secrets.pem), relative to the spec."),
         scope: z.enum(['strict', 'namespace-wide', 'cluster-wide']).default('strict'),
       })
       .optional(),
+    externalSecrets: z
+      .strictObject({
+        store: SecretStore.describe('The ClusterSecretStore every ExternalSecret reads from.'),
+        refreshInterval: z.string().regex(/^([0-9]+(s|m|h))+$/).default('1h').describe('How often the operator re-reads the store: 1h, 15m.'),
+        remoteKey: z
+          .string()
+          .regex(/\{name\}/)
+          .default('{namespace}-{name}')
+          .describe('The store item (1Password) or path (Vault) of a Secret, from {namespace} and {name}; each Secret key is a field of it.'),
+      })
+      .optional(),
+    vault: VaultServer.extend({
+      refreshInterval: z.string().regex(/^([0-9]+(s|m|h))+$/).default('1h').describe('How often the operator re-reads Vault: 1h, 15m.'),
+      remoteKey: z.string().regex(/\{name\}/).default('{namespace}/{name}').describe('The KV path of a Secret, from {namespace} and {name}; each Secret key is a field.'),
+    })
+      .optional()
+      .describe('Vault for the vault mechanism: its KV engine and how the operator logs in.'),
     sops: z.strictObject({ recipients: z.array(z.string()).min(1).describe('age recipients (age1...) that can decrypt.') }).optional(),
     values: z.array(SecretValue).default([]).describe('Secrets the lab needs beyond those catalog modules request.'),
   })

@@ -250,13 +250,39 @@ export function validateSpec(spec: LabSpec): Issue[] {
       );
     }
   });
+  if (sec.mechanism === 'external-secrets' && !sec.externalSecrets) {
+    out.push(
+      issue('missing-key', ['secrets', 'externalSecrets'], 'external-secrets needs the store the ExternalSecrets read', {
+        hint: 'add externalSecrets: { store: { type: onepassword, connectHost: ..., vaults: [...], token: { secret, key } } } (or type: vault)',
+      }),
+    );
+  }
+  if (sec.mechanism === 'vault' && !sec.vault) {
+    out.push(issue('missing-key', ['secrets', 'vault'], 'the vault mechanism needs the Vault server and how to log in', { hint: 'add vault: { server: http://vault.security.svc.cluster.local:8200, auth: { method: kubernetes, role: external-secrets } }' }));
+  }
   if (sec.mechanism === 'none' && sec.values.length > 0) {
-    out.push(issue('missing-dependency', ['secrets', 'mechanism'], 'secrets.values need a mechanism to reach the cluster', { hint: 'set mechanism: sealed-secrets or sops' }));
+    out.push(issue('missing-dependency', ['secrets', 'mechanism'], 'secrets.values need a mechanism to reach the cluster', { hint: 'set mechanism: sealed-secrets, sops, external-secrets or vault' }));
   }
-  if (sec.mechanism === 'sealed-secrets' && spec.apps.some((a) => (a.module ?? a.name) === 'sealed-secrets')) {
-    const i = spec.apps.findIndex((a) => (a.module ?? a.name) === 'sealed-secrets');
-    out.push(issue('invalid-combination', ['apps', i, 'module'], 'secrets.mechanism: sealed-secrets already deploys the controller (in kube-system, first)', { hint: 'remove this app' }));
+  const storeBacked = sec.mechanism === 'external-secrets' || sec.mechanism === 'vault';
+  if (!storeBacked) {
+    sec.values.forEach((v, i) => {
+      for (const [k, src] of Object.entries(v.data)) {
+        if ('remote' in src) {
+          out.push(
+            issue('invalid-combination', ['secrets', 'values', i, 'data', k], `a remote value needs a secret store, and secrets.mechanism is ${sec.mechanism}`, {
+              hint: 'use mechanism external-secrets or vault, or give the value as env, file or generate',
+            }),
+          );
+        }
+      }
+    });
   }
+  const controllerApp = (module: string, why: string) => {
+    const i = spec.apps.findIndex((a) => (a.module ?? a.name) === module);
+    if (i >= 0) out.push(issue('invalid-combination', ['apps', i, 'module'], why, { hint: 'remove this app' }));
+  };
+  if (sec.mechanism === 'sealed-secrets') controllerApp('sealed-secrets', 'secrets.mechanism: sealed-secrets already deploys the controller (in kube-system, first)');
+  if (storeBacked) controllerApp('external-secrets', `secrets.mechanism: ${sec.mechanism} already deploys the External Secrets Operator (first, with the lab's ClusterSecretStore)`);
   unique(sec.values, (v) => `${v.namespace}/${v.name}`, (i) => ['secrets', 'values', i, 'name'], 'secret', out);
   sec.values.forEach((v, i) => ref(out, ['secrets', 'values', i, 'namespace'], v.namespace, nsNames, 'namespace', 'namespaces'));
 

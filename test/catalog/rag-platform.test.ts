@@ -155,17 +155,12 @@ test('rag-platform: API Deployment and ingestion CronJob wired to the linked Pos
   for (const f of r.files) assert.doesNotMatch(f.contents, /postgresql:\/\/[^$\s]+:[^$\s]+@/, `${f.path}: no credentials in a URL`);
 });
 
-test('rag-platform: a provider without pgvector is not caught at resolve time; the bootstrap still asks for the extension and the pods wait for it', () => {
+test('rag-platform: a provider without pgvector is an error on the provider\'s setting, before anything renders', () => {
   const r = renderWith(modules, testLab([{ ...pg, config: {} }, llm, rag]));
-  // The module API cannot see the provider's settings when the model is resolved (documented under "Not verified").
-  assert.deepEqual(errors(r), []);
-  const objs = objects(r.files);
-  const bootstrap = objs.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('pg-bootstrap-'))!;
-  const c = bootstrap.spec.template.spec.containers[0];
-  assert.equal(c.image, 'postgres:18.6-alpine', 'the image without pgvector: CREATE EXTENSION fails in the Job at run time');
-  assert.match(c.command.join('\n'), /\\connect "rag"\nCREATE EXTENSION IF NOT EXISTS vector;/);
-  const wait = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'rag-api')!.spec.template.spec.initContainers[0];
-  assert.match(wait.command[2], /The postgresql app pg needs config\.pgvector: true/);
+  assert.deepEqual(errors(r), ['module-config apps.0.config.pgvector']);
+  const e = r.issues.find((i) => i.severity === 'error')!;
+  assert.match(e.message, /app "rag" needs the vector extension/);
+  assert.match(e.hint ?? '', /config\.pgvector: true/);
 });
 
 test('rag-platform: the ingestion image can differ; no internet policy outside default-deny namespaces', () => {

@@ -87,4 +87,40 @@ for (const lab of labDirs()) {
       assert.deepEqual(found, []);
     });
   }
+  for (const mechanism of ['external-secrets', 'vault'] as const) {
+    test(`${lab.name} × ${mechanism}: every Secret is an ExternalSecret; no value is read, so none is written`, async (t) => {
+      const spec = parse(fs.readFileSync(path.join(lab.dir, 'hearth.yaml'), 'utf8')) as Record<string, any>;
+      spec.apps = (spec.apps ?? []).filter((a: any) => (a.module ?? a.name) !== 'external-secrets');
+      const ns = spec.namespaces[0].name;
+      const server = 'http://vault.example.internal:8200';
+      spec.secrets = {
+        mechanism,
+        ...(mechanism === 'vault'
+          ? { vault: { server, auth: { method: 'kubernetes', role: 'external-secrets' } } }
+          : { externalSecrets: { store: { type: 'vault', server, auth: { method: 'kubernetes', role: 'external-secrets' } } } }),
+        values: [{ name: 'known', namespace: ns, data: { A: { env: 'KNOWN_A' }, B: { file: 'known.txt' }, C: { generate: { length: 24 } } } }],
+      };
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-noplain-'));
+      t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+      fs.writeFileSync(path.join(dir, 'hearth.yaml'), toYaml(spec as JsonValue));
+      const r = await buildLab(dir, path.join(dir, 'out'), {
+        io: { env: { KNOWN_A: KNOWN[0] }, readFile: (p) => (p === 'known.txt' ? KNOWN[1] : undefined), keeper: async () => assert.fail('nothing is generated') },
+      });
+      assert.deepEqual(r.issues.filter((i) => i.severity === 'error'), []);
+      const loaded = await loadLab(dir);
+      const requested = renderComponents(loaded.model!).flatMap((rc) => rc.secrets.map((s) => `${s.namespace}/${s.name}`));
+      const rendered: string[] = [];
+      for (const f of r.files!.filter((x) => x.path.endsWith('.yaml'))) {
+        for (const d of f.contents.replace(/^#.*\n/, '').split(/^---\n/m)) {
+          const o = parse(d) as any;
+          assert.ok(o?.kind !== 'Secret' && o?.kind !== 'SealedSecret', `${f.path}: no Secret objects`);
+          if (o?.kind === 'ExternalSecret') rendered.push(`${o.metadata.namespace}/${o.metadata.name}`);
+        }
+      }
+      assert.deepEqual(rendered.sort(), [...requested, `${ns}/known`].sort());
+      assert.ok(!fs.existsSync(path.join(dir, 'hearth.secrets.lock')), 'nothing to keep: no lock');
+      const text = r.files!.map((f) => f.contents).join('\n');
+      assert.deepEqual(KNOWN.flatMap(encodings).filter((e) => text.includes(e)), []);
+    });
+  }
 }

@@ -113,7 +113,7 @@ test('sealed-secrets: a rebuild reuses every ciphertext (byte-identical output);
   assert.equal(fs.readFileSync(path.join(dir, 'hearth.secrets.lock'), 'utf8'), lock1);
   const changed = await buildLab(dir, path.join(dir, 'out'), { io: { ...io, env: { TEST_API_TOKEN: 'another-value' } } });
   const diff = changed.files!.filter((f, i) => f.contents !== first.files![i].contents).map((f) => f.path);
-  assert.deepEqual(diff, ['infrastructure/crds/secrets/secrets.yaml']);
+  assert.deepEqual(diff, ['infrastructure/crds-config/secrets/secrets.yaml']);
   const before = docs(first.files!).find((o) => o.metadata?.name === 'api-tokens');
   const after = docs(changed.files!).find((o) => o.metadata?.name === 'api-tokens');
   assert.notEqual(after.spec.encryptedData.FROM_ENV, before.spec.encryptedData.FROM_ENV);

@@ -310,6 +310,16 @@ export function internetEgress() {
   return { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }] };
 }
 
+/** Egress to a service URL at a private address (an in-cluster Service or a LAN IP); undefined for public hosts, which internet egress covers. */
+export function egressTo(server: string): Record<string, unknown> | undefined {
+  const u = new URL(server);
+  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  const svc = /^[a-z0-9-]+\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(u.hostname);
+  if (svc) return { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': svc[1] } } }] };
+  if (/^(10\.|172\.(1[6-9]|2[0-9]|3[01])\.|192\.168\.)[0-9.]+$/.test(u.hostname)) return { to: [{ ipBlock: { cidr: `${u.hostname}/32` } }], ports: [{ protocol: 'TCP', port }] };
+  return undefined;
+}
+
 /** NetworkPolicy port entries, TCP. */
 export function tcpPorts(ports: number[]) {
   return ports.map((port) => ({ protocol: 'TCP', port }));
@@ -338,16 +348,17 @@ export function controlPlaneAddresses(lab: LabModel): string[] {
  * any extra egress rules. Nothing in namespaces without default-deny.
  */
 export function controlPlanePolicy(ctx: RenderContext<unknown>, ingressPorts: number[] = [], extraEgress: Record<string, unknown>[] = []): Manifest[] {
-  const app = ctx.component.app!;
-  if (!defaultDeny(ctx.lab, app.namespace)) return [];
+  const { namespace } = ctx.component;
+  const instance = ctx.component.app?.name ?? ctx.component.id;
+  if (!defaultDeny(ctx.lab, namespace)) return [];
   const ips = controlPlaneAddresses(ctx.lab);
   const spec: Record<string, unknown> = {
-    podSelector: instancePods(app.name),
+    podSelector: instancePods(instance),
     policyTypes: ingressPorts.length ? ['Ingress', 'Egress'] : ['Egress'],
   };
   if (ingressPorts.length) spec.ingress = [{ ports: tcpPorts(ingressPorts) }];
   spec.egress = [{ ...(ips.length ? { to: ips.map((ip) => ({ ipBlock: { cidr: `${ip}/32` } })) } : {}), ports: tcpPorts([KUBE_API_PORT]) }, ...extraEgress];
-  return [networkPolicy(ctx, `${app.name}-control-plane`, spec)];
+  return [networkPolicy(ctx, `${instance}-control-plane`, spec)];
 }
 
 /**

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { defineModule, type Manifest } from '../types.js';
+import { defineModule, type Manifest, type ModuleProblem } from '../types.js';
+import { meta } from '../meta.js';
+import type { LabModel } from '../../model/types.js';
 import { selectorLabels } from '../../lib/k8s.js';
-import { SECRET_ENV, claimVolumes, configMap, containerPort, deployment, gpuLimits, k8sName, nodeSelectorOf, nvidiaRuntime, pinnedImage, probes, service, servicePort, sortedData, volumeMounts } from './_shared.js';
+import { SECRET_ENV, claimVolumes, configMap, defaultDeny, egressTo, instancePods, networkPolicy, containerPort, deployment, gpuLimits, k8sName, nodeSelectorOf, nvidiaRuntime, pinnedImage, probes, service, servicePort, sortedData, volumeMounts } from './_shared.js';
 
 /** Names of env vars that must not carry literal values (the model stage checks `env` settings with it). */
 export { SECRET_ENV } from './_shared.js';
@@ -52,12 +54,52 @@ const Config = z.strictObject({
   runAsGroup: z.number().int().min(0).optional(),
   fsGroup: z.number().int().min(0).optional(),
   egressInternet: z.boolean().default(false).describe('Allow outbound internet traffic under default-deny policies.'),
+  vault: z
+    .strictObject({
+      path: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/).describe('Path under the KV mount (secrets.vault.path) whose fields become environment variables.'),
+      role: z.string().min(1).max(128).optional().describe('Vault role bound to the app\'s service account. Default: the app name.'),
+    })
+    .optional()
+    .describe('With secrets.mechanism vault: Vault Agent injects the fields of a KV path before the container starts, and `command` runs with them as environment variables.'),
 });
 
 export type ContainerConfig = z.output<typeof Config>;
 
 function webPort(c: ContainerConfig) {
   return c.ports.find((p) => p.name === (c.web ?? 'http')) ?? (c.web ? undefined : c.ports[0]);
+}
+
+/** Runs the container's command after sourcing the variables Vault Agent wrote. */
+const VAULT_ENTRYPOINT = ['/bin/sh', '-c', '. /vault/secrets/env && exec "$@"', 'sh'];
+
+/**
+ * Vault Agent injector annotations: an init container (pre-populate only: the
+ * variables are read once, at start) logs in with the pod's service account
+ * and renders the KV fields as `export KEY='value'` lines to /vault/secrets/env.
+ * Values are single-quoted with embedded quotes escaped, so the shell expands nothing.
+ */
+export function vaultInjection(lab: LabModel, app: string, v: NonNullable<ContainerConfig['vault']>) {
+  const vault = lab.spec.secrets.vault!;
+  const secretPath = vault.version === 'v2' ? `${vault.path}/data/${v.path}` : `${vault.path}/${v.path}`;
+  const fields = vault.version === 'v2' ? '.Data.data' : '.Data';
+  const template = [
+    `{{- with secret "${secretPath}" -}}`,
+    `{{- range $k, $v := ${fields} }}`,
+    // A Go raw string (backquotes): "'\\''" is not a valid Go string literal.
+    `export {{ $k }}='{{ $v | replaceAll "'" \`'\\''\` }}'`,
+    '{{- end }}',
+    '{{- end }}',
+    '',
+  ].join('\n');
+  const annotations: Record<string, string> = {
+    'vault.hashicorp.com/agent-inject': 'true',
+    'vault.hashicorp.com/agent-pre-populate-only': 'true',
+    'vault.hashicorp.com/role': v.role ?? app,
+    ...(vault.auth.method === 'kubernetes' ? { 'vault.hashicorp.com/auth-path': `auth/${vault.auth.mountPath}` } : {}),
+    'vault.hashicorp.com/agent-inject-secret-env': secretPath,
+    'vault.hashicorp.com/agent-inject-template-env': template,
+  };
+  return { annotations, server: vault.server };
 }
 
 /** The generic module for the lab's own services: one image, its ports, env and volumes. */
@@ -79,9 +121,30 @@ export default defineModule({
       egressInternet: c.egressInternet,
     };
   },
+  check: ({ lab, config }) => {
+    const c = config as ContainerConfig;
+    if (!c.vault) return [];
+    const out: ModuleProblem[] = [];
+    if (lab.spec.secrets.mechanism !== 'vault') {
+      out.push({ path: ['config', 'vault'], message: `Vault Agent injection needs secrets.mechanism: vault (it is ${lab.spec.secrets.mechanism})`, hint: 'set secrets.mechanism: vault and secrets.vault, or list a Secret under envFromSecrets instead' });
+    }
+    if (!c.command) {
+      out.push({ path: ['config', 'command'], message: 'with vault, hearth starts the container through a shell that reads the injected variables first, so it needs the command to run', hint: "give the image's entrypoint: command: [/app/bot] (docker inspect shows it)" });
+    }
+    if (!lab.apps.some((a) => a.module === 'vault' && (a.config as { injector?: boolean }).injector !== false)) {
+      out.push({
+        path: ['config', 'vault'],
+        message: 'no vault app with the Agent injector runs in this lab, so nothing injects the variables',
+        hint: 'add the vault app (its injector is on by default), or make sure vault-k8s runs in the cluster',
+        severity: 'warning',
+      });
+    }
+    return out;
+  },
   render: (ctx) => {
     const app = ctx.component.app!;
     const c = ctx.config as ContainerConfig;
+    const inject = c.vault && ctx.lab.spec.secrets.mechanism === 'vault' ? vaultInjection(ctx.lab, app.name, c.vault) : undefined;
     const server = `${app.name}-server`;
     const selector = selectorLabels('container', app.name);
     const manifests: Manifest[] = [];
@@ -102,8 +165,9 @@ export default defineModule({
     const container: Record<string, unknown> = {
       name: app.name,
       image: c.image,
-      ...(c.command ? { command: c.command } : {}),
-      ...(c.args ? { args: c.args } : {}),
+      ...(inject && c.command
+        ? { command: [...VAULT_ENTRYPOINT, ...c.command, ...(c.args ?? [])] }
+        : { ...(c.command ? { command: c.command } : {}), ...(c.args ? { args: c.args } : {}) }),
       ...(c.ports.length ? { ports: c.ports.map((p) => containerPort(p.name, p.port, p.protocol)) } : {}),
       ...(envFrom.length ? { envFrom } : {}),
       resources: { requests: app.resources.requests, limits: gpuLimits(app.resources.limits, app.gpu ? 1 : 0) },
@@ -124,8 +188,10 @@ export default defineModule({
         replicas: app.replicas,
         // A ReadWriteOnce volume cannot attach to the old and the new pod at once.
         strategy: { type: rwo ? 'Recreate' : 'RollingUpdate' },
+        ...(inject ? { podAnnotations: inject.annotations } : {}),
         pod: {
-          automountServiceAccountToken: false,
+          // Vault Agent logs in with the pod's service account token.
+          ...(inject ? { serviceAccountName: app.name, automountServiceAccountToken: true } : { automountServiceAccountToken: false }),
           ...(c.fsGroup !== undefined ? { securityContext: { fsGroup: c.fsGroup } } : {}),
           ...nodeSelectorOf(app.nodeSelector),
           ...(app.gpu ? nvidiaRuntime() : {}),
@@ -134,6 +200,13 @@ export default defineModule({
         },
       }),
     );
+    if (inject) {
+      manifests.push({ file: 'service-account', object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(ctx, app.name, 'server') } });
+      const egress = egressTo(inject.server);
+      if (egress && defaultDeny(ctx.lab, app.namespace)) {
+        manifests.push(networkPolicy(ctx, `${app.name}-vault`, { podSelector: instancePods(app.name), policyTypes: ['Egress'], egress: [egress] }));
+      }
+    }
     if (c.ports.length > 0) {
       manifests.push(service(ctx, { name: server, selector, ports: c.ports.map((p) => servicePort(p.name, p.port, p.protocol)) }));
     }

@@ -95,8 +95,7 @@ export interface Tenant {
 function tenants(lab: LabModel, app: AppModel, c: PostgresConfig): Tenant[] {
   const out = new Map<string, Tenant>();
   for (const a of lab.apps.filter((x) => x.links[MODULE] === app.name)) {
-    const mod = lab.components.find((x) => x.id === a.name)?.module;
-    const needs = (mod?.app?.(a.config).needs ?? []) as PostgresNeed[];
+    const needs = (a.traits.needs ?? []) as PostgresNeed[];
     const vector = needs.some((n) => n.module === MODULE && (n.extensions ?? []).includes('vector'));
     out.set(a.name, { role: a.name, consumer: a, vector });
   }
@@ -163,6 +162,14 @@ export default defineModule({
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
     replicas: 1,
   }),
+  check: ({ lab, app, config }) =>
+    tenants(lab, app, config as PostgresConfig)
+      .filter((t) => t.vector && !(config as PostgresConfig).pgvector)
+      .map((t) => ({
+        path: ['config', 'pgvector'],
+        message: `app "${t.role}" needs the vector extension, and only the pgvector image has it`,
+        hint: 'set config.pgvector: true (decide before the first start: the image changes the data owner)',
+      })),
   render: (ctx) => {
     const app = ctx.component.app!;
     const c = ctx.config as PostgresConfig;

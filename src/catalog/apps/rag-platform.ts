@@ -197,7 +197,8 @@ export default defineModule<RagPlatformConfig>({
     const containerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
     const nodeSelector = nodeSelectorOf(app.nodeSelector);
 
-    // The provider cannot be checked at resolve time (modules report no issues): wait here, and say why when it never comes.
+    // `hearth validate` refuses a provider without pgvector (the postgresql module's check); the pods still wait for the
+    // extension, which the provider's bootstrap Job creates after they may start, and say why when it never comes.
     const waitScript = [
       'i=0',
       `until [ "$(psql --no-psqlrc -tAc "SELECT 1 FROM pg_extension WHERE extname = 'vector'" 2>/dev/null)" = 1 ]; do`,

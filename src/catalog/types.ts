@@ -90,6 +90,12 @@ export interface AppTraits {
     port: number;
     /** The pod's port behind it, for NetworkPolicies (which match pod ports). Default: `port`. */
     targetPort?: number;
+    /**
+     * Largest request body the app accepts through the ingress (uploads of
+     * photos, documents, backups): an nginx size such as `512m`, or `0` for no
+     * limit. Default: the controller's (ingress-nginx: 1m; Traefik: none).
+     */
+    maxBodySize?: string;
   };
   volumes: VolumeTrait[];
   resources: ResourcesModel;

@@ -115,7 +115,7 @@ export function appObjects(lab: LabModel, c: ComponentInstance): Manifest[] {
     });
   }
   if (app.host && traits.web && lab.ingress) {
-    out.push({ file: 'ingress', object: ingressObject(lab, c, app.host, traits.web.service(app.name), traits.web.port, app.issuer) });
+    out.push({ file: 'ingress', object: ingressObject(lab, c, app.host, traits.web.service(app.name), traits.web.port, app.issuer, traits.web.maxBodySize) });
   }
   const ns = lab.namespaces.find((n) => n.name === app.namespace);
   if (ns?.networkPolicy === 'default-deny') out.push({ file: 'network-policy', object: appPolicy(lab, c, traits.egressInternet ?? false, traits.web && (traits.web.targetPort ?? traits.web.port)) });
@@ -123,9 +123,12 @@ export function appObjects(lab: LabModel, c: ComponentInstance): Manifest[] {
 }
 
 /** An Ingress with TLS from the issuer, host from the subdomain pattern. */
-export function ingressObject(lab: LabModel, c: ComponentInstance, host: string, service: string, port: number, issuer: string | undefined): K8sObject {
+export function ingressObject(lab: LabModel, c: ComponentInstance, host: string, service: string, port: number, issuer: string | undefined, maxBodySize?: string): K8sObject {
   const annotations: Record<string, string> = {};
   if (issuer) annotations['cert-manager.io/cluster-issuer'] = issuer;
+  // ingress-nginx refuses bodies over 1m by default; Traefik sets no limit.
+  if (maxBodySize !== undefined && lab.ingress?.controller === 'ingress-nginx') annotations['nginx.ingress.kubernetes.io/proxy-body-size'] = maxBodySize;
+  const hasAnnotations = Object.keys(annotations).length > 0;
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
@@ -133,7 +136,7 @@ export function ingressObject(lab: LabModel, c: ComponentInstance, host: string,
       name: `${c.id}-ingress`,
       namespace: c.namespace,
       labels: labels(lab, c.module.name, c.id, 'ingress'),
-      ...(issuer ? { annotations } : {}),
+      ...(hasAnnotations ? { annotations } : {}),
     },
     spec: {
       ingressClassName: lab.ingress!.className,

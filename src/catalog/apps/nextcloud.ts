@@ -73,7 +73,7 @@ export default defineModule({
   app: (c) => ({
     expose: 'lan',
     // fullnameOverride makes the chart's Service `<app>`.
-    web: { service: (app) => app, port: NEXTCLOUD_PORT },
+    web: { service: (app) => app, port: NEXTCLOUD_PORT, maxBodySize: '0' }, // file uploads
     volumes: [
       // The chart mounts subfolders (html, config, custom_apps, themes, tmp, root) of this claim.
       { name: 'app', size: '10Gi', mountPath: '/var/www/html' },

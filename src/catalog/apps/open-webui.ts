@@ -62,7 +62,7 @@ export default defineModule({
   config: Config,
   app: () => ({
     expose: 'lan',
-    web: { service: (app) => app, port: OPEN_WEBUI_PORT, targetPort: 8080 },
+    web: { service: (app) => app, port: OPEN_WEBUI_PORT, targetPort: 8080, maxBodySize: '100m' }, // documents for RAG
     volumes: [{ name: 'data', size: '5Gi', mountPath: '/app/backend/data' }],
     resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '2Gi' } },
     replicas: 1,

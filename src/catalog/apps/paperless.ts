@@ -79,7 +79,7 @@ export default defineModule({
   config: Config,
   app: (c) => ({
     expose: 'lan',
-    web: { service: paperlessService, port: PAPERLESS_PORT },
+    web: { service: paperlessService, port: PAPERLESS_PORT, maxBodySize: '0' }, // scanned documents
     volumes: [
       { name: 'data', size: '5Gi', mountPath: `${ROOT}/data` },
       { name: 'media', size: '50Gi', mountPath: `${ROOT}/media` },

@@ -72,11 +72,24 @@ export interface SecretRequest {
   plain?: Record<string, string>;
 }
 
+/**
+ * What a volume holds, for backups and review:
+ * - `database`: a database server's live files (PostgreSQL): a file copy is
+ *   not a consistent backup, dump it; never on NFS;
+ * - `sqlite`: an application's embedded database (SQLite, bolt) beside its
+ *   files: needs working file locks (not NFS) and a quiesced copy;
+ * - `files`: documents, photos, configuration: back up as files;
+ * - `cache`: regenerable (downloaded models, thumbnails' ML cache, a queue):
+ *   losing it costs time, not data. Default: `files`.
+ */
+export type VolumeContent = 'database' | 'sqlite' | 'files' | 'cache';
+
 export interface VolumeTrait {
   name: string;
   size: string;
   mountPath: string;
   accessMode?: 'ReadWriteOnce' | 'ReadWriteMany';
+  content?: VolumeContent;
 }
 
 /** What an app module declares for the stages around it. */

@@ -173,6 +173,7 @@ export function resolveLab(spec: LabSpec, opts: ResolveOptions = {}): ResolveRes
         size: o.size ?? t.size,
         mountPath: t.mountPath,
         accessMode: t.accessMode ?? 'ReadWriteOnce',
+        content: t.content ?? 'files',
       };
     });
     volumes.forEach((v) => {

@@ -15,7 +15,7 @@ import type {
   ReceiverSpec,
   StorageClassSpec,
 } from '../spec/schema.js';
-import type { CatalogModule, Layer, ChartRef, AppTraits } from '../catalog/types.js';
+import type { CatalogModule, Layer, ChartRef, AppTraits, VolumeContent } from '../catalog/types.js';
 
 export type Exposure = 'none' | 'internal' | 'lan' | 'public';
 
@@ -38,6 +38,8 @@ export interface VolumeModel {
   size: string;
   mountPath: string;
   accessMode: 'ReadWriteOnce' | 'ReadWriteMany';
+  /** What the volume holds (the module's trait; default files). */
+  content: VolumeContent;
 }
 
 export interface AppModel {

@@ -30,7 +30,7 @@ const Config = z.strictObject({
 export type FilebrowserConfig = z.output<typeof Config>;
 
 function volumes(c: FilebrowserConfig): VolumeTrait[] {
-  const v: VolumeTrait[] = [{ name: 'database', size: '1Gi', mountPath: '/database' }];
+  const v: VolumeTrait[] = [{ name: 'database', size: '1Gi', mountPath: '/database', content: 'sqlite' }]; // bolt database: users, settings, shares
   if (!c.files.existingClaim) v.push({ name: 'files', size: '50Gi', mountPath: '/srv', accessMode: c.files.accessMode });
   return v;
 }

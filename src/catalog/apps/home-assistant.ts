@@ -91,7 +91,7 @@ export default defineModule({
   app: () => ({
     expose: 'lan',
     web: { service: (app) => `${app}-server`, port: PORT },
-    volumes: [{ name: 'config', size: '5Gi', mountPath: '/config' }],
+    volumes: [{ name: 'config', size: '5Gi', mountPath: '/config', content: 'sqlite' }], // configuration + home-assistant_v2.db
     resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '2Gi' } },
     replicas: 1,
     // Integrations talk to cloud APIs, HACS and the Python package index.

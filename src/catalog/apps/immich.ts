@@ -76,8 +76,8 @@ export default defineModule({
     volumes: [
       // Originals, thumbnails, encoded videos, profile pictures and database dumps (IMMICH_MEDIA_LOCATION).
       { name: 'library', size: '250Gi', mountPath: '/data' },
-      ...(c.machineLearning ? [{ name: 'model-cache', size: '10Gi', mountPath: '/cache' }] : []),
-      { name: 'database', size: '10Gi', mountPath: DB_MOUNT },
+      ...(c.machineLearning ? [{ name: 'model-cache', size: '10Gi', mountPath: '/cache', content: 'cache' as const }] : []),
+      { name: 'database', size: '10Gi', mountPath: DB_MOUNT, content: 'database' as const },
     ],
     // The server container's; the ML and database containers have their own (below).
     resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '4Gi' } },

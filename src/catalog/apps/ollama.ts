@@ -57,7 +57,7 @@ export default defineModule({
     // The API has no authentication: cluster-internal unless the spec says otherwise.
     expose: 'internal',
     web: { service: ollamaService, port: OLLAMA_PORT },
-    volumes: [{ name: 'models', size: '50Gi', mountPath: '/root/.ollama' }],
+    volumes: [{ name: 'models', size: '50Gi', mountPath: '/root/.ollama', content: 'cache' }], // pulled again on demand
     resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { memory: '16Gi' } },
     replicas: 1,
     // Model pulls from registry.ollama.ai.

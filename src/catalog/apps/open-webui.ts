@@ -63,7 +63,7 @@ export default defineModule({
   app: () => ({
     expose: 'lan',
     web: { service: (app) => app, port: OPEN_WEBUI_PORT, targetPort: 8080, maxBodySize: '100m' }, // documents for RAG
-    volumes: [{ name: 'data', size: '5Gi', mountPath: '/app/backend/data' }],
+    volumes: [{ name: 'data', size: '5Gi', mountPath: '/app/backend/data', content: 'sqlite' }], // webui.db, uploads
     resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '2Gi' } },
     replicas: 1,
     // Embedding models from Hugging Face on first start; web search and remote APIs.

@@ -81,7 +81,8 @@ export default defineModule({
     expose: 'lan',
     web: { service: paperlessService, port: PAPERLESS_PORT, maxBodySize: '0' }, // scanned documents
     volumes: [
-      { name: 'data', size: '5Gi', mountPath: `${ROOT}/data` },
+      // The search index, and db.sqlite3 when there is no PostgreSQL.
+      { name: 'data', size: '5Gi', mountPath: `${ROOT}/data`, content: c.database === 'sqlite' ? 'sqlite' : 'files' },
       { name: 'media', size: '50Gi', mountPath: `${ROOT}/media` },
       { name: 'consume', size: '5Gi', mountPath: `${ROOT}/consume` },
       { name: 'export', size: '10Gi', mountPath: `${ROOT}/export` },

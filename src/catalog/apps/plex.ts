@@ -47,7 +47,7 @@ export type PlexConfig = z.output<typeof Config>;
 
 function volumes(c: PlexConfig): VolumeTrait[] {
   // The Plex database needs working file locks: the docs warn against network filesystems.
-  const v: VolumeTrait[] = [{ name: 'config', size: '20Gi', mountPath: '/config' }];
+  const v: VolumeTrait[] = [{ name: 'config', size: '20Gi', mountPath: '/config', content: 'sqlite' }];
   if (!c.media.existingClaim) v.push({ name: 'media', size: '200Gi', mountPath: c.media.mountPath, accessMode: c.media.accessMode });
   return v;
 }

@@ -149,7 +149,7 @@ export default defineModule<PostgresmlConfig>({
     expose: 'internal',
     web: c.dashboard ? { service: postgresmlService, port: POSTGRESML_DASHBOARD_PORT } : undefined,
     // Database files and the Hugging Face model cache (the postgres user's home is /var/lib/postgresql).
-    volumes: [{ name: 'data', size: '50Gi', mountPath: DATA, accessMode: 'ReadWriteOnce' }],
+    volumes: [{ name: 'data', size: '50Gi', mountPath: DATA, accessMode: 'ReadWriteOnce', content: 'database' }],
     resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '8Gi' } },
     replicas: 1,
     egressInternet: c.egressInternet,

@@ -158,7 +158,7 @@ export default defineModule({
   app: () => ({
     expose: 'internal',
     // Persistent database files (PGDATA below it): the backup stage dumps this app, a file copy of a live volume is not a backup.
-    volumes: [{ name: 'data', size: '20Gi', mountPath: DATA, accessMode: 'ReadWriteOnce' }],
+    volumes: [{ name: 'data', size: '20Gi', mountPath: DATA, accessMode: 'ReadWriteOnce', content: 'database' }],
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
     replicas: 1,
   }),

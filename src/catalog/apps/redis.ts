@@ -79,7 +79,8 @@ export default defineModule({
   config: Config,
   app: (c) => ({
     expose: 'internal',
-    volumes: c.persistence ? [{ name: 'data', size: '2Gi', mountPath: '/data', accessMode: 'ReadWriteOnce' }] : [],
+    // Job queues and caches for the apps that use it: they rebuild what is lost.
+    volumes: c.persistence ? [{ name: 'data', size: '2Gi', mountPath: '/data', accessMode: 'ReadWriteOnce', content: 'cache' }] : [],
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '512Mi' } },
     replicas: 1,
   }),

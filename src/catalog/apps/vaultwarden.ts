@@ -59,7 +59,7 @@ export default defineModule({
     // Phones and browser extensions sync from anywhere.
     expose: 'public',
     web: { service: (app) => `${app}-server`, port: PORT, maxBodySize: '525m' }, // attachments (Bitwarden clients cap them at 500 MB)
-    volumes: [{ name: 'data', size: '2Gi', mountPath: '/data' }],
+    volumes: [{ name: 'data', size: '2Gi', mountPath: '/data', content: 'sqlite' }], // db.sqlite3, attachments, RSA key
     resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
     replicas: 1,
     // Website icons, push relay, SMTP.

@@ -51,7 +51,7 @@ export default defineModule({
   app: () => ({
     expose: 'internal',
     web: { service: vllmService, port: VLLM_PORT },
-    volumes: [{ name: 'models', size: '50Gi', mountPath: '/root/.cache/huggingface' }],
+    volumes: [{ name: 'models', size: '50Gi', mountPath: '/root/.cache/huggingface', content: 'cache' }],
     resources: { requests: { cpu: '2', memory: '8Gi' }, limits: { memory: '24Gi' } },
     replicas: 1,
     // Model downloads from Hugging Face.

@@ -42,6 +42,7 @@ import redis from './apps/redis.js';
 import sealedSecrets from './apps/sealed-secrets.js';
 import tailscaleOperator from './apps/tailscale-operator.js';
 import vault from './apps/vault.js';
+import velero from './apps/velero.js';
 import vaultwarden from './apps/vaultwarden.js';
 import vllm from './apps/vllm.js';
 
@@ -85,6 +86,7 @@ const modules = [
   tailscaleOperator,
   traefik,
   vault,
+  velero,
   vaultwarden,
   vllm,
 ] satisfies CatalogModule[];

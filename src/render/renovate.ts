@@ -30,7 +30,8 @@ export function renovateConfig(lab: LabModel): RenderedFile {
       break;
     case 'argocd':
       config.argocd = { managerFilePatterns: under(['argocd', 'bootstrap']) };
-      config.kubernetes = { managerFilePatterns: under(['manifests']) };
+      // Images pinned in chart values (valuesObject) sit in the Applications: the kubernetes manager reads them there too.
+      config.kubernetes = { managerFilePatterns: under(['argocd', 'manifests']) };
       break;
     case 'none':
       config.kubernetes = { managerFilePatterns: under(['infrastructure', 'applications', 'monitoring']) };

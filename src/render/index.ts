@@ -9,6 +9,7 @@ import { renderArgoCd } from './layouts/argocd.js';
 import { renderHelm } from './layouts/helm.js';
 import type { RenderedFile } from './files.js';
 import { renovateConfig } from './renovate.js';
+import { renderInfra } from './infra/index.js';
 import type { RenderedComponent } from './components.js';
 
 export type Layout = (lab: LabModel, components: RenderedComponent[]) => RenderedFile[];
@@ -25,7 +26,7 @@ export const layouts = {
  * `extra` files come from stages beside render (the secret-store checklist).
  */
 export function renderLab(lab: LabModel, components: RenderedComponent[] = renderComponents(lab), extra: readonly RenderedFile[] = []): RenderedFile[] {
-  const files = [...layouts[lab.gitops.engine](lab, components), renovateConfig(lab), ...extra];
+  const files = [...(lab.cluster ? layouts[lab.gitops.engine](lab, components) : []), ...renderInfra(lab), renovateConfig(lab), ...extra];
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.path)) throw new Error(`internal: two rendered files share the path ${f.path}`);

@@ -29,6 +29,7 @@ export type IssueCode =
   | 'pool-overlaps-node'
   | 'missing-dependency'
   | 'invalid-combination'
+  | 'capacity'
   | 'module-config';
 
 export type PathSegment = string | number;

@@ -77,6 +77,59 @@ const StorageTier = z.strictObject({
   description: z.string().optional(),
 });
 
+/** Proxmox guest id (VMID). */
+const vmid = z.number().int().min(100).max(999999999).describe('Proxmox VMID (100-999999999).');
+const datastore = z.string().regex(/^[A-Za-z][A-Za-z0-9._-]*$/).describe('A Proxmox datastore id, e.g. local-lvm.');
+const bridgeName = z.string().regex(/^[A-Za-z][A-Za-z0-9._-]{0,14}$/);
+
+const GuestNetwork = z
+  .strictObject({
+    bridge: bridgeName.optional().describe("Bridge to attach to. Default: the host's proxmox.bridge."),
+    vlan: z.number().int().min(1).max(4094).optional().describe('VLAN tag (one of network.vlans).'),
+    vnet: name.optional().describe('SDN VNet to attach to (infrastructure.proxmox.sdn.vnets) instead of a bridge.'),
+  })
+  .describe('Where the guest attaches.');
+
+const DataDisk = z.strictObject({
+  name: name,
+  size: bytes,
+  datastore: datastore.optional().describe("Default: the host's proxmox.datastore."),
+  backupTier: z.number().int().min(1).max(4).optional().describe('Backup tier (seed 004: 1 = most frequent); tagged on the disk.'),
+  description: z.string().optional(),
+});
+
+const Vm = z.strictObject({
+  id: vmid.optional(),
+  template: name.optional().describe('Template to clone (infrastructure.proxmox.templates). Default: the first one.'),
+  dataDisks: z.array(DataDisk).default([]).describe('Extra disks beside the system disk (seed 004: data_disk_vm).'),
+  network: GuestNetwork.default({}),
+  onBoot: z.boolean().default(true),
+});
+
+const LxcMount = z.strictObject({
+  tier: name.describe("A storage tier of the host (hosts[].storage) whose path is bind-mounted."),
+  path: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/).optional().describe('Sub-directory under the tier. Default: the node name.'),
+  mountPoint: z.string().regex(/^\/[A-Za-z0-9._/-]*$/).describe('Where it appears inside the container.'),
+  readOnly: z.boolean().default(false),
+});
+
+const Lxc = z.strictObject({
+  id: vmid.optional(),
+  template: z.string().regex(/^[A-Za-z][A-Za-z0-9._-]*:vztmpl\/[A-Za-z0-9._+-]+$/).describe('OS template volume: local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst'),
+  unprivileged: z.boolean().default(true).describe('Unprivileged (uid-mapped) container. Privileged only where an app cannot run otherwise.'),
+  features: z
+    .strictObject({
+      nesting: z.boolean().default(false).describe('Containers inside (Docker, systemd sandboxing).'),
+      keyctl: z.boolean().default(false),
+      fuse: z.boolean().default(false),
+    })
+    .default({ nesting: false, keyctl: false, fuse: false }),
+  mounts: z.array(LxcMount).default([]).describe('Bind mounts of host storage tiers (seed 002: NVMe and RAID).'),
+  services: z.array(z.string().min(1)).default([]).describe('What runs inside (for docs and review).'),
+  network: GuestNetwork.default({}),
+  onBoot: z.boolean().default(true),
+});
+
 export const Host = z
   .strictObject({
     name: name,
@@ -92,6 +145,16 @@ export const Host = z
     disks: z.array(Disk).default([]),
     storage: z.array(StorageTier).default([]).describe('Storage tiers or shares the host offers (mount points, NFS exports).'),
     gpu: Gpu.optional(),
+    proxmox: z
+      .strictObject({
+        node: name.optional().describe('Proxmox node name. Default: the host name.'),
+        datastore: datastore.default('local-lvm').describe('Datastore for VM disks and container root filesystems.'),
+        snippets: datastore.default('local').describe('Datastore with the "snippets" content type, for cloud-init user data.'),
+        bridge: bridgeName.default('vmbr0').describe('Linux bridge guests attach to.'),
+        interface: z.string().regex(/^[a-z][a-z0-9._-]{0,14}$/).optional().describe('Physical interface of the SDN underlay (OSPF), e.g. enp1s0.'),
+      })
+      .optional()
+      .describe('Proxmox VE settings of a hypervisor host.'),
     description: z.string().optional(),
   })
   .describe('A physical machine: hypervisor, NAS, bare-metal node or workstation.');
@@ -111,6 +174,8 @@ export const Node = z
       .array(z.string().regex(/^[A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/))
       .default([])
       .describe('Taints as key=value:Effect.'),
+    vm: Vm.optional().describe('Proxmox VM settings (kind: vm on a Proxmox host).'),
+    lxc: Lxc.optional().describe('Proxmox container settings (kind: lxc).'),
     description: z.string().optional(),
   })
   .describe('A machine that runs workloads: a VM or LXC on a host, or the host itself.');
@@ -138,6 +203,27 @@ export const Cluster = z
       .default({ exposure: 'lan' }),
     podCidr: cidr.optional(),
     serviceCidr: cidr.optional(),
+    k3s: z
+      .strictObject({
+        etcdSnapshots: z
+          .strictObject({
+            schedule: z.string().default('0 */12 * * *').describe('Cron schedule (seed 001: every 12 hours).'),
+            retention: z.number().int().min(1).max(1000).default(14).describe('Snapshots kept (seed 001: 14, 7 days).'),
+            dir: z.string().regex(/^\/[A-Za-z0-9._/-]*$/).optional().describe('Where snapshots go, e.g. an NFS mount: /mnt/k3s-snapshots.'),
+          })
+          .optional()
+          .describe('Embedded-etcd snapshots.'),
+        tlsSan: z.array(z.string().min(1)).default([]).describe('Extra names or addresses on the API server certificate.'),
+      })
+      .optional()
+      .describe('K3s settings.'),
+    talos: z
+      .strictObject({
+        version: z.string().regex(/^v[0-9]+\.[0-9]+\.[0-9]+$/).optional().describe('Talos version, e.g. v1.11.5.'),
+        installDisk: z.string().regex(/^\/dev\/[A-Za-z0-9/_-]+$/).default('/dev/sda'),
+      })
+      .optional()
+      .describe('Talos settings.'),
   })
   .describe('The Kubernetes cluster.');
 
@@ -492,6 +578,87 @@ export const Secrets = z
   })
   .describe('Secrets: values come from the environment, files outside the repository, or are generated once; never plaintext in git.');
 
+const sshPublicKey = z
+  .string()
+  .regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/=]+( [^\n]*)?$/)
+  .describe('An SSH public key line (never a private key).');
+
+const Template = z.strictObject({
+  name: name,
+  vmId: vmid,
+  host: name.describe('Proxmox host the template is built on.'),
+  os: z.enum(['ubuntu-24.04', 'debian-12', 'talos']).default('ubuntu-24.04'),
+  iso: z.string().regex(/^[A-Za-z][A-Za-z0-9._-]*:iso\/[A-Za-z0-9._+-]+$/).optional().describe('Installer ISO volume for Packer, e.g. local:iso/ubuntu-24.04.3-live-server-amd64.iso.'),
+  disk: bytes.default('20Gi'),
+});
+
+const Sdn = z.strictObject({
+  zone: z
+    .strictObject({
+      name: z.string().regex(/^[a-z][a-z0-9]{0,7}$/).describe('Zone id: up to 8 lowercase letters and digits (Proxmox limit).'),
+      type: z.enum(['evpn', 'vxlan']).default('evpn'),
+      mtu: z.number().int().min(1280).max(9000).default(1450),
+    })
+    .describe('The SDN zone (seed 000: EVPN-VXLAN).'),
+  controller: z
+    .strictObject({
+      name: z.string().regex(/^[a-z][a-z0-9]{0,7}$/).default('evpn'),
+      asn: z.number().int().min(1).max(4294967294).describe('BGP AS of the EVPN overlay (seed 000: 65000).'),
+    })
+    .optional()
+    .describe('EVPN controller; its peers are the hypervisor hosts.'),
+  vnets: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[a-z][a-z0-9]{0,7}$/).describe('VNet id: up to 8 lowercase letters and digits (Proxmox limit).'),
+        vni: z.number().int().min(1).max(16777215).describe('VXLAN network identifier.'),
+        cidr: cidr.optional(),
+        gateway: ipv4.optional(),
+        description: z.string().optional(),
+      }),
+    )
+    .min(1),
+  underlay: z
+    .strictObject({
+      protocol: z.literal('ospf').default('ospf'),
+      area: z.string().regex(/^[0-9]+(\.[0-9]+){3}$|^[0-9]+$/).default('0.0.0.0'),
+    })
+    .default({ protocol: 'ospf', area: '0.0.0.0' })
+    .describe('Routing between the hypervisors that carries the overlay (FRR).'),
+});
+
+export const Infrastructure = z
+  .strictObject({
+    tool: z.enum(['opentofu', 'terraform']).default('opentofu').describe('Which CLI the docs and scripts call (the HCL is the same).'),
+    ssh: z
+      .strictObject({
+        user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/).default('hearth').describe('Admin user created on VMs.'),
+        keys: z.array(sshPublicKey).min(1),
+      })
+      .optional()
+      .describe('Access to the machines hearth provisions.'),
+    proxmox: z
+      .strictObject({
+        endpoint: z.url({ protocol: /^https$/ }).describe('Proxmox VE API URL, e.g. https://192.168.1.10:8006/'),
+        insecure: z.boolean().default(false).describe('Accept a self-signed API certificate.'),
+        templates: z.array(Template).default([]).describe('VM templates VMs are cloned from (built with Packer).'),
+        sdn: Sdn.optional(),
+      })
+      .optional(),
+    lima: z
+      .strictObject({
+        vmType: z.enum(['vz', 'qemu']).default('vz'),
+        network: z.enum(['bridged', 'shared']).default('bridged').describe('socket_vmnet mode: bridged gives each VM a LAN address (seed 003).'),
+        interface: z.string().regex(/^[a-z][a-z0-9]{0,14}$/).default('en0').describe('macOS interface bridged to.'),
+        image: z
+          .strictObject({ url: z.url({ protocol: /^https$/ }), digest: z.string().regex(/^sha256:[a-f0-9]{64}$/).optional() })
+          .optional()
+          .describe('Cloud image. Default: Ubuntu 24.04 for the host architecture.'),
+      })
+      .optional(),
+  })
+  .describe('How the machines are made: Proxmox VMs, containers and SDN, Lima VMs, VM templates.');
+
 export const Requirement = z.strictObject({
   id: z.string().regex(/^(FR|NFR)-?[0-9]+[a-z]?$/i).describe('FR12, NFR-3, ...'),
   text: z.string().min(1),
@@ -519,6 +686,7 @@ export const Lab = z
       .describe('Ingress host pattern with {app} and {domain}.'),
     hosts: z.array(Host).default([]),
     nodes: z.array(Node).default([]),
+    infrastructure: Infrastructure.optional(),
     cluster: Cluster.optional(),
     network: Network,
     ingress: Ingress.optional(),

@@ -1,0 +1,31 @@
+/**
+ * The machine layer of a rendered lab: what makes the hosts' guests and
+ * turns them into cluster nodes. Each renderer reads the model (the spec's
+ * hosts, nodes, cluster and infrastructure blocks) and returns files under
+ * one root: `infrastructure/` in the plain-Helm layout (seed 001's repository
+ * shape: infrastructure/k3s/install-master.sh), `infra/` beside a GitOps
+ * layout (whose `infrastructure/` tree belongs to Flux).
+ *
+ *   <root>/tofu/       OpenTofu for Proxmox: VMs, data disks, containers, SDN
+ *   <root>/frr/        FRR configuration of the SDN underlay, per hypervisor
+ *   <root>/packer/     VM template builds
+ *   <root>/k3s/        per-node config.yaml, install scripts, kubeconfig setup
+ *   <root>/ansible/    inventory and playbook doing what the scripts do
+ *   <root>/talos/      talhelper talconfig.yaml and machine-config patches
+ *   <root>/lima/       a VM file per node and the Terraform glue
+ */
+import type { LabModel } from '../../model/types.js';
+import type { RenderedFile } from '../files.js';
+
+export type InfraRenderer = (lab: LabModel, root: string) => RenderedFile[];
+
+export function infraRoot(lab: LabModel): string {
+  return lab.gitops.engine === 'none' ? 'infrastructure' : 'infra';
+}
+
+const renderers: InfraRenderer[] = [];
+
+export function renderInfra(lab: LabModel): RenderedFile[] {
+  const root = infraRoot(lab);
+  return renderers.flatMap((r) => r(lab, root));
+}

@@ -23,7 +23,8 @@ export function renovateConfig(lab: LabModel): RenderedFile {
     extends: ['config:recommended'],
     labels: ['dependencies'],
   };
-  switch (lab.gitops.engine) {
+  // Without a cluster there are no manifests; Renovate's terraform manager reads the infrastructure .tf files by default.
+  switch (lab.cluster ? lab.gitops.engine : undefined) {
     case 'flux':
       config.flux = { managerFilePatterns: under(['clusters', 'infrastructure', 'apps']) };
       config.kubernetes = { managerFilePatterns: under(['infrastructure', 'apps']) };

@@ -119,6 +119,10 @@ export function validateSpec(spec: LabSpec): Issue[] {
     const vc = v.cidr ? parseCidr(v.cidr) : undefined;
     if (vc) subnets.push({ cidr: vc, label: `VLAN ${v.name} ${v.cidr}` });
   });
+  spec.infrastructure?.proxmox?.sdn?.vnets.forEach((v) => {
+    const vc = v.cidr ? parseCidr(v.cidr) : undefined;
+    if (vc) subnets.push({ cidr: vc, label: `SDN VNet ${v.name} ${v.cidr}` });
+  });
   const inSubnet = (ip: string) => subnets.some((s) => cidrContains(s.cidr, ipToInt(ip)));
   const where = list(subnets.map((s) => s.label));
   const addresses = new Map<string, string>();
@@ -146,7 +150,8 @@ export function validateSpec(spec: LabSpec): Issue[] {
     if (!pool) {
       out.push(issue('invalid-format', ['network', 'loadBalancer', 'pool'], `"${lb.pool}" is not an address range`, { expected: 'first-last (192.168.2.100-192.168.2.120) or a CIDR (192.168.2.96/28)' }));
     } else {
-      if (net && !subnets.some((s) => cidrContains(s.cidr, pool.first) && cidrContains(s.cidr, pool.last))) {
+      // In BGP mode the pool is routed to the cluster and may sit outside every local subnet.
+      if (net && lb.mode === 'l2' && !subnets.some((s) => cidrContains(s.cidr, pool.first) && cidrContains(s.cidr, pool.last))) {
         out.push(issue('pool-outside-network', ['network', 'loadBalancer', 'pool'], `pool ${lb.pool} is not inside the lab network`, { expected: `a range inside ${where}` }));
       }
       for (const [ip, what] of addresses) {
@@ -209,6 +214,20 @@ export function validateSpec(spec: LabSpec): Issue[] {
         out.push(issue('missing-dependency', ['tls', 'issuers', i, 'solver'], 'HTTP-01 challenges are answered through an ingress controller, and the lab has none', { hint: 'add ingress:, or use solver: dns01-cloudflare' }));
       }
     });
+  }
+
+  // Kubernetes parts need a cluster to run in.
+  if (!c) {
+    const parts: [SpecPath, string][] = [
+      ...spec.apps.map((_, i) => [['apps', i], `app "${spec.apps[i].name}"`] as [SpecPath, string]),
+      ...(spec.namespaces.length ? [[['namespaces'], 'namespaces'] as [SpecPath, string]] : []),
+      ...(spec.ingress ? [[['ingress'], 'an ingress controller'] as [SpecPath, string]] : []),
+      ...(spec.storage ? [[['storage'], 'storage classes'] as [SpecPath, string]] : []),
+      ...(spec.tls ? [[['tls'], 'certificate issuers'] as [SpecPath, string]] : []),
+    ];
+    for (const [path, what] of parts) {
+      out.push(issue('missing-dependency', path, `${what} run${what.startsWith('app') || what.startsWith('an ') ? 's' : ''} in the Kubernetes cluster, and the lab has none`, { hint: 'add cluster:, or describe services in containers with nodes[].lxc.services' }));
+    }
   }
 
   // GitOps.

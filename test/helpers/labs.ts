@@ -9,6 +9,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export interface LabDir {
   name: string;
   dir: string;
+  /** The lab runs a Kubernetes cluster (seed 002 is containers only). */
+  cluster: boolean;
 }
 
 export function labDirs(): LabDir[] {
@@ -17,7 +19,9 @@ export function labDirs(): LabDir[] {
     const abs = path.join(ROOT, base);
     for (const e of fs.readdirSync(abs, { withFileTypes: true })) {
       if (e.isDirectory() && (fs.existsSync(path.join(abs, e.name, 'hearth.yaml')) || fs.existsSync(path.join(abs, e.name, 'hearth.config.ts')))) {
-        out.push({ name: e.name, dir: path.join(abs, e.name) });
+        const yaml = path.join(abs, e.name, 'hearth.yaml');
+        const cluster = !fs.existsSync(yaml) || /^cluster:/m.test(fs.readFileSync(yaml, 'utf8'));
+        out.push({ name: e.name, dir: path.join(abs, e.name), cluster });
       }
     }
   }

@@ -25,7 +25,7 @@ for (const lab of labDirs()) {
     const prefix = r.model!.gitops.repo?.path ? `${r.model!.gitops.repo.path}/` : '';
     const covered = (manager: string, path: string) => (config[manager]?.managerFilePatterns ?? []).map(pattern).some((re: RegExp) => re.test(prefix + path));
     const charts = r.model!.components.filter((c) => c.chart && c.chart !== undefined);
-    if (r.model!.gitops.engine === 'none') {
+    if (r.model!.gitops.engine === 'none' && lab.cluster) {
       const script = files.find((f) => f.path === 'scripts/deploy-all.sh')!.contents;
       const re = new RegExp(config.customManagers[0].matchStrings[0], 'g');
       const found = [...script.matchAll(re)].map((m) => `${m.groups!.depName}@${m.groups!.currentValue} ${m.groups!.registryUrl}`);

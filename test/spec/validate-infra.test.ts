@@ -110,6 +110,14 @@ const invalid: { name: string; text: string; code: Issue['code']; path: string; 
   { name: 'etcd snapshots on sqlite', text: edit('  controlPlane: [k3s-1]\n', '  controlPlane: [k3s-1]\n  datastore: { type: sqlite }\n'), code: 'invalid-combination', path: 'cluster.k3s.etcdSnapshots' },
   { name: 'a six-field snapshot schedule', text: edit("schedule: '0 */12 * * *'", "schedule: '0 0 */12 * * *'"), code: 'invalid-format', path: 'cluster.k3s.etcdSnapshots.schedule' },
   { name: 'a private key where a public key goes', text: edit('keys: [ssh-ed25519 AAAA', 'keys: [-----BEGIN OPENSSH PRIVATE KEY----- AAAA'), code: 'invalid-format', path: 'infrastructure.ssh.keys[0]' },
+  {
+    name: 'apps in a lab without a cluster',
+    text: BASE.replace(/cluster:\n(  .*\n)+/, '') + 'namespaces: [{ name: apps }]\napps:\n  - { name: vaultwarden, namespace: apps }\n',
+    code: 'missing-dependency',
+    path: 'apps[0]',
+    at: '- { name: vaultwarden',
+    hint: /add cluster:/,
+  },
   { name: 'an API endpoint over plain HTTP', text: edit('endpoint: https://192.168.1.2:8006/', 'endpoint: http://192.168.1.2:8006/'), code: 'invalid-format', path: 'infrastructure.proxmox.endpoint' },
 ];
 

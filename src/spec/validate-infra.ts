@@ -8,6 +8,7 @@ import type { LabSpec } from './schema.js';
 import { closest, list } from '../lib/text.js';
 import { formatBytes, parseBytes } from '../lib/quantity.js';
 import { cronScheduleError } from '../lib/cron.js';
+import { cidrContains, ipToInt, parseCidr } from '../lib/ip.js';
 
 function refIssue(path: SpecPath, value: string, defined: readonly string[], what: string, where: string): Issue {
   const near = closest(value, defined);
@@ -43,7 +44,12 @@ export function validateInfrastructure(spec: LabSpec, out: Issue[]): void {
     const net = n.vm?.network ?? n.lxc?.network;
     const netPath: SpecPath = ['nodes', i, n.vm ? 'vm' : 'lxc', 'network'];
     if (net?.vnet) {
-      if (!vnets.some((v) => v.name === net.vnet)) out.push(refIssue([...netPath, 'vnet'], net.vnet, vnets.map((v) => v.name), 'SDN VNet', 'infrastructure.proxmox.sdn.vnets'));
+      const vnet = vnets.find((v) => v.name === net.vnet);
+      if (!vnet) out.push(refIssue([...netPath, 'vnet'], net.vnet, vnets.map((v) => v.name), 'SDN VNet', 'infrastructure.proxmox.sdn.vnets'));
+      const vc = vnet?.cidr ? parseCidr(vnet.cidr) : undefined;
+      if (vc && !cidrContains(vc, ipToInt(n.ip))) {
+        out.push(issue('ip-outside-network', ['nodes', i, 'ip'], `${n.name} is on VNet ${vnet!.name} (${vnet!.cidr}), and ${n.ip} is outside it`, { expected: `an address in ${vnet!.cidr}` }));
+      }
       if (net.vlan !== undefined || net.bridge) out.push(issue('invalid-combination', [...netPath, 'vnet'], 'a guest on an SDN VNet takes no bridge or VLAN tag: the VNet is its bridge', { hint: 'remove bridge: and vlan:' }));
     }
     if (net?.vlan !== undefined && !vlanIds.includes(net.vlan)) {

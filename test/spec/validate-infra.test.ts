@@ -72,7 +72,7 @@ infrastructure:
       controller: { asn: 65000 }
       vnets:
         - { name: mgmt, vni: 1010 }
-        - { name: apps, vni: 1110 }
+        - { name: apps, vni: 1110, cidr: 192.168.1.0/25 }
 gitops:
   engine: none
 `;
@@ -94,12 +94,13 @@ const invalid: { name: string; text: string; code: Issue['code']; path: string; 
   { name: 'a VM on a host without enough memory in total', text: edit('    memory: 4Gi\n', '    memory: 40Gi\n'), code: 'capacity', path: 'nodes[1].memory', at: 'memory: 40Gi' },
   { name: 'guests needing more cores than the host has', text: edit('    cpu: 8\n    memory: 32Gi\n    disk', '    cpu: 24\n    memory: 32Gi\n    disk'), code: 'capacity', path: 'nodes[0].cpu', at: 'cpu: 24', hint: /correct hosts\[0\]\.cpu/ },
   { name: 'two nodes with one IP', text: edit('ip: 192.168.1.30', 'ip: 192.168.1.20'), code: 'ip-conflict', path: 'nodes[1].ip', at: 'ip: 192.168.1.20\n    lxc' },
-  { name: 'a VNI used twice', text: edit('{ name: apps, vni: 1110 }', '{ name: apps, vni: 1010 }'), code: 'duplicate-name', path: 'infrastructure.proxmox.sdn.vnets[1].vni', at: '{ name: apps, vni: 1010 }', hint: /its own VNI/ },
+  { name: 'a VNI used twice', text: edit('{ name: apps, vni: 1110,', '{ name: apps, vni: 1010,'), code: 'duplicate-name', path: 'infrastructure.proxmox.sdn.vnets[1].vni', at: '{ name: apps, vni: 1010,', hint: /its own VNI/ },
   { name: 'a bind mount to a tier the host does not have', text: edit('{ tier: nvme, mountPoint', '{ tier: ssd, mountPoint'), code: 'unresolved-reference', path: 'nodes[1].lxc.mounts[0].tier', at: 'tier: ssd' },
   { name: 'a bind mount to a tier of another host', text: edit('    host: pve1\n    cpu: 2', '    host: pve2\n    cpu: 2'), code: 'unresolved-reference', path: 'nodes[1].lxc.mounts[0].tier', hint: /hosts\[1\]\.storage/ },
   { name: 'a VMID used twice', text: edit('      id: 110', '      id: 201'), code: 'duplicate-name', path: 'nodes[1].lxc.id' },
   { name: 'a VMID shared with a template', text: edit('      id: 201', '      id: 9000'), code: 'duplicate-name', path: 'nodes[0].vm.id' },
   { name: 'an unknown VNet', text: edit('{ vnet: apps }', '{ vnet: app }'), code: 'unresolved-reference', path: 'nodes[0].vm.network.vnet', hint: /did you mean "apps"/ },
+  { name: 'a VM outside its VNet', text: edit('    ip: 192.168.1.20\n', '    ip: 192.168.1.200\n'), code: 'ip-outside-network', path: 'nodes[0].ip', at: 'ip: 192.168.1.200' },
   { name: 'an unknown VLAN', text: edit('{ vnet: apps }', '{ vlan: 30 }'), code: 'unresolved-reference', path: 'nodes[0].vm.network.vlan', hint: /defined: 20/ },
   { name: 'an unknown template', text: edit('      id: 201\n', '      id: 201\n      template: debian\n'), code: 'unresolved-reference', path: 'nodes[0].vm.template', hint: /defined: ubuntu/ },
   { name: 'a template on a host that is not Proxmox', text: edit('{ name: ubuntu, vmId: 9000, host: pve1 }', '{ name: ubuntu, vmId: 9000, host: nas }'), code: 'unresolved-reference', path: 'infrastructure.proxmox.templates[0].host' },

@@ -16,6 +16,7 @@
  */
 import type { LabModel } from '../../model/types.js';
 import type { RenderedFile } from '../files.js';
+import { renderTalos } from './talos.js';
 
 export type InfraRenderer = (lab: LabModel, root: string) => RenderedFile[];
 
@@ -23,7 +24,7 @@ export function infraRoot(lab: LabModel): string {
   return lab.gitops.engine === 'none' ? 'infrastructure' : 'infra';
 }
 
-const renderers: InfraRenderer[] = [];
+const renderers: InfraRenderer[] = [renderTalos];
 
 export function renderInfra(lab: LabModel): RenderedFile[] {
   const root = infraRoot(lab);

@@ -16,6 +16,9 @@
  */
 import type { LabModel } from '../../model/types.js';
 import type { RenderedFile } from '../files.js';
+import { renderFrr } from './frr.js';
+import { renderPacker } from './packer.js';
+import { renderProxmox } from './proxmox.js';
 import { renderTalos } from './talos.js';
 
 export type InfraRenderer = (lab: LabModel, root: string) => RenderedFile[];
@@ -24,7 +27,7 @@ export function infraRoot(lab: LabModel): string {
   return lab.gitops.engine === 'none' ? 'infrastructure' : 'infra';
 }
 
-const renderers: InfraRenderer[] = [renderTalos];
+const renderers: InfraRenderer[] = [renderProxmox, renderFrr, renderPacker, renderTalos];
 
 export function renderInfra(lab: LabModel): RenderedFile[] {
   const root = infraRoot(lab);

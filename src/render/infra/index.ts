@@ -16,7 +16,10 @@
  */
 import type { LabModel } from '../../model/types.js';
 import type { RenderedFile } from '../files.js';
+import { renderAnsible } from './ansible.js';
 import { renderFrr } from './frr.js';
+import { renderK3s } from './k3s.js';
+import { renderLima } from './lima.js';
 import { renderPacker } from './packer.js';
 import { renderProxmox } from './proxmox.js';
 import { renderTalos } from './talos.js';
@@ -27,7 +30,7 @@ export function infraRoot(lab: LabModel): string {
   return lab.gitops.engine === 'none' ? 'infrastructure' : 'infra';
 }
 
-const renderers: InfraRenderer[] = [renderProxmox, renderFrr, renderPacker, renderTalos];
+const renderers: InfraRenderer[] = [renderProxmox, renderFrr, renderPacker, renderLima, renderK3s, renderAnsible, renderTalos];
 
 export function renderInfra(lab: LabModel): RenderedFile[] {
   const root = infraRoot(lab);

@@ -122,6 +122,20 @@ export interface AppTraits {
    * so ordering and network policies follow; a missing provider is an error.
    */
   needs?: Need[];
+  /** The app asks users to log in before anything else (for the review of public exposure). */
+  login?: boolean;
+  /** Backups the app takes of the lab (Velero schedules): for the review and the backup plan. */
+  backups?: BackupTrait[];
+}
+
+export interface BackupTrait {
+  name: string;
+  /** Cron schedule. */
+  schedule: string;
+  /** Namespaces covered; ['*'] for all. */
+  namespaces: string[];
+  /** Where the copies go (a bucket URL). */
+  target?: string;
 }
 
 export interface Need {

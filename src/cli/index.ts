@@ -57,6 +57,16 @@ export function createProgram(setCode: (c: ExitCode) => void): Command {
     .action((lab: string, opts) => run(import('./commands/build.js').then((m) => m.build(lab, opts))));
 
   program
+    .command('review')
+    .description('architecture review of a lab spec (with everything it renders) or of any repository of Kubernetes YAML')
+    .argument('[target]', 'a directory holding hearth.yaml, a spec file, or a repository', '.')
+    .option('--format <format>', 'terminal, markdown, json or sarif', 'terminal')
+    .option('--fail-on <risk>', 'exit 1 when a finding reaches this risk: high, medium, low or info')
+    .option('--date <YYYY-MM-DD>', 'review date (the Markdown header; suppression expiry); default today')
+    .option('--no-color', 'no ANSI colours in terminal output')
+    .action((target: string, opts) => run(import('./commands/review.js').then((m) => m.reviewCommand(target, opts))));
+
+  program
     .command('explain')
     .description('print the resolved model: defaults filled in, components, values')
     .argument('[lab]', 'hearth.yaml, hearth.config.ts, or a directory holding one', '.')

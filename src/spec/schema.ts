@@ -659,6 +659,17 @@ export const Infrastructure = z
   })
   .describe('How the machines are made: Proxmox VMs, containers and SDN, Lima VMs, VM templates.');
 
+export const ReviewSuppression = z.strictObject({
+  rule: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).describe('Rule id (hearth review lists them).'),
+  subject: z.string().min(1).optional().describe('Only findings about this app or resource. Default: every finding of the rule.'),
+  reason: z.string().min(10).describe('Why the risk is accepted: required, at least a sentence.'),
+  expires: z.iso.date().optional().describe('YYYY-MM-DD: after this day the finding comes back and the expired suppression is reported.'),
+});
+
+export const Review = z
+  .strictObject({ suppress: z.array(ReviewSuppression).default([]) })
+  .describe('Settings of `hearth review`: accepted risks.');
+
 export const Requirement = z.strictObject({
   id: z.string().regex(/^(FR|NFR)-?[0-9]+[a-z]?$/i).describe('FR12, NFR-3, ...'),
   text: z.string().min(1),
@@ -703,6 +714,7 @@ export const Lab = z
     apps: z.array(App).default([]),
     components: z.record(z.string(), ComponentOverride).default({}).describe('Overrides for platform components by id.'),
     secrets: Secrets.default({ mechanism: 'none', values: [] }),
+    review: Review.optional(),
     requirements: z.array(Requirement).default([]),
     decisions: z.array(DecisionRef).default([]),
   })

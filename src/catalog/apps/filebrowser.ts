@@ -45,6 +45,7 @@ export default defineModule({
   config: Config,
   app: (c) => ({
     expose: 'lan',
+    login: true,
     web: { service: (app) => `${app}-server`, port: PORT, maxBodySize: '0' }, // file uploads
     volumes: volumes(c),
     resources: { requests: { cpu: '25m', memory: '64Mi' }, limits: { memory: '512Mi' } },

@@ -90,6 +90,7 @@ export default defineModule({
   config: Config,
   app: () => ({
     expose: 'lan',
+    login: true,
     web: { service: (app) => `${app}-server`, port: PORT },
     volumes: [{ name: 'config', size: '5Gi', mountPath: '/config', content: 'sqlite' }], // configuration + home-assistant_v2.db
     resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '2Gi' } },

@@ -72,6 +72,7 @@ export default defineModule({
   config: Config,
   app: (c) => ({
     expose: 'lan',
+    login: true,
     web: { service: immichServerService, port: IMMICH_PORT, maxBodySize: '0' }, // photo and video uploads
     volumes: [
       // Originals, thumbnails, encoded videos, profile pictures and database dumps (IMMICH_MEDIA_LOCATION).

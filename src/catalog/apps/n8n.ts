@@ -48,6 +48,7 @@ export default defineModule({
   config: Config,
   app: () => ({
     expose: 'lan',
+    login: true,
     web: { service: n8nService, port: N8N_PORT, maxBodySize: '16m' }, // n8n's default N8N_PAYLOAD_SIZE_MAX (16 MiB)
     volumes: [{ name: 'data', size: '5Gi', mountPath: DATA, content: 'sqlite' }], // encryption key, and database.sqlite without PostgreSQL
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },

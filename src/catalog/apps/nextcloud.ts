@@ -72,6 +72,7 @@ export default defineModule({
   config: Config,
   app: (c) => ({
     expose: 'lan',
+    login: true,
     // fullnameOverride makes the chart's Service `<app>`.
     web: { service: (app) => app, port: NEXTCLOUD_PORT, maxBodySize: '0' }, // file uploads
     volumes: [

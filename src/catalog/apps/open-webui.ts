@@ -62,6 +62,7 @@ export default defineModule({
   config: Config,
   app: () => ({
     expose: 'lan',
+    login: true,
     web: { service: (app) => app, port: OPEN_WEBUI_PORT, targetPort: 8080, maxBodySize: '100m' }, // documents for RAG
     volumes: [{ name: 'data', size: '5Gi', mountPath: '/app/backend/data', content: 'sqlite' }], // webui.db, uploads
     resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '2Gi' } },

@@ -79,6 +79,7 @@ export default defineModule({
   config: Config,
   app: (c) => ({
     expose: 'lan',
+    login: true,
     web: { service: paperlessService, port: PAPERLESS_PORT, maxBodySize: '0' }, // scanned documents
     volumes: [
       // The search index, and db.sqlite3 when there is no PostgreSQL.

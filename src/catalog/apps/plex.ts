@@ -62,6 +62,7 @@ export default defineModule({
   config: Config,
   app: (c) => ({
     expose: 'lan',
+    login: true,
     web: { service: (app) => `${app}-server`, port: PORT },
     volumes: volumes(c),
     resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '4Gi' } },

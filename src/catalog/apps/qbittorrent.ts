@@ -55,6 +55,7 @@ export default defineModule({
   config: Config,
   app: (c) => ({
     expose: 'lan',
+    login: true,
     web: { service: (app) => `${app}-server`, port: PORT },
     volumes: volumes(c),
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '2Gi' } },

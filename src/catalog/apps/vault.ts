@@ -87,6 +87,7 @@ export default defineModule({
   config: Config,
   app: () => ({
     expose: 'lan',
+    login: true,
     web: { service: (app) => `${vaultService(app)}-ui`, port: VAULT_PORT },
     volumes: [],
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },

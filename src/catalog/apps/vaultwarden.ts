@@ -58,6 +58,7 @@ export default defineModule({
   app: () => ({
     // Phones and browser extensions sync from anywhere.
     expose: 'public',
+    login: true,
     web: { service: (app) => `${app}-server`, port: PORT, maxBodySize: '525m' }, // attachments (Bitwarden clients cap them at 500 MB)
     volumes: [{ name: 'data', size: '2Gi', mountPath: '/data', content: 'sqlite' }], // db.sqlite3, attachments, RSA key
     resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },

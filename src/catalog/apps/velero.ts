@@ -183,13 +183,19 @@ export default defineModule({
   dir: 'velero',
   chart: VELERO_CHART,
   config: Config,
-  app: () => ({
+  app: (c) => ({
     expose: 'internal',
     volumes: [],
     resources: SERVER_RESOURCES,
     replicas: 1,
     // The bucket is usually off-site.
     egressInternet: true,
+    backups: (c as VeleroConfig).schedules.map((s) => ({
+      name: s.name,
+      schedule: s.schedule,
+      namespaces: s.includedNamespaces ?? ['*'],
+      target: (c as VeleroConfig).s3Url ? `${(c as VeleroConfig).s3Url!.replace(/\/+$/, '')}/${(c as VeleroConfig).bucket}` : `s3://${(c as VeleroConfig).bucket}`,
+    })),
   }),
   check: ({ lab, config }) => {
     const c = config as VeleroConfig;

@@ -1,0 +1,17 @@
+import rule from '../../../src/review/rules/backups-missing.js';
+import { ruleTable, testLab } from '../../helpers/review.js';
+
+const pvc = (name: string, ns: string) => `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: { name: ${name}, namespace: ${ns} }\nspec: { storageClassName: nfs }\n`;
+
+ruleTable(rule, {
+  valid: [
+    { name: 'a Velero schedule of every namespace', repo: { 'pvc.yaml': pvc('data', 'apps'), 'schedule.yaml': 'apiVersion: velero.io/v1\nkind: Schedule\nmetadata: { name: nightly, namespace: velero }\nspec: { schedule: "0 3 * * *", template: { ttl: 720h } }\n' } },
+    { name: 'a Velero schedule of the namespace', repo: { 'pvc.yaml': pvc('data', 'apps'), 'schedule.yaml': 'apiVersion: velero.io/v1\nkind: Schedule\nmetadata: { name: apps, namespace: velero }\nspec: { schedule: "0 3 * * *", template: { includedNamespaces: [apps] } }\n' } },
+    { name: 'only caches', lab: testLab([{ name: 'ollama', namespace: 'ai' }]) },
+    { name: 'a lab with Velero', lab: testLab([{ name: 'vaultwarden', namespace: 'apps' }, { name: 'velero', namespace: 'apps', config: { bucket: 'lab-backups', schedules: [{ name: 'nightly', schedule: '0 3 * * *' }] } }]) },
+  ],
+  invalid: [
+    { name: 'an app volume with no backup', lab: testLab([{ name: 'vaultwarden', namespace: 'apps' }]), message: /vaultwarden has no scheduled backup/, subjects: ['vaultwarden'] },
+    { name: 'a schedule of another namespace', repo: { 'pvc.yaml': pvc('data', 'apps'), 'schedule.yaml': 'apiVersion: velero.io/v1\nkind: Schedule\nmetadata: { name: media, namespace: velero }\nspec: { schedule: "0 3 * * *", template: { includedNamespaces: [media] } }\n' }, count: 1 },
+  ],
+});

@@ -103,6 +103,9 @@ export function workloadFact(kind: string, o: Obj, where: Where): WorkloadFact {
   };
 }
 
+/** A value that names a secret kept elsewhere, or a placeholder filled in at deploy time. */
+const REFERENCE = /^(op:\/\/|ref\+|vault:|<path:|\$\{[A-Za-z_][A-Za-z0-9_]*(:[-=][^}]*)?\}$|ENC\[)/;
+
 const AUTH_ANNOTATIONS = [
   'nginx.ingress.kubernetes.io/auth-url',
   'nginx.ingress.kubernetes.io/auth-type',
@@ -183,10 +186,14 @@ export function addObjects(facts: Facts, objects: readonly Located[], opts: { de
       case 'Secret':
         if (isObj(o.sops)) facts.secrets.push({ name, namespace, kind: 'sops', keys: Object.keys({ ...obj(o.data), ...obj(o.stringData) }), where });
         else {
-          const keys = Object.keys({ ...obj(o.data), ...obj(o.stringData) });
+          const values = { ...obj(o.data), ...obj(o.stringData) };
+          const keys = Object.keys(values);
           const type = str(o.type) ?? 'Opaque';
+          // References resolved outside git (1Password CLI, vals, Vault, argocd-vault-plugin) and substitution placeholders hold nothing secret.
+          const stringValues = Object.entries(obj(o.stringData)).map(([, v]) => str(v) ?? '');
+          const referencesOnly = keys.length > 0 && Object.keys(obj(o.data)).length === 0 && stringValues.every((v) => REFERENCE.test(v.trim()));
           // Service-account tokens and Helm release records carry no lab secret.
-          if (type !== 'kubernetes.io/service-account-token' && type !== 'helm.sh/release.v1') facts.secrets.push({ name, namespace, kind: 'plain', keys, where });
+          if (type !== 'kubernetes.io/service-account-token' && type !== 'helm.sh/release.v1') facts.secrets.push({ name, namespace, kind: 'plain', keys, referencesOnly, where });
         }
         break;
       case 'SealedSecret':
@@ -250,6 +257,20 @@ export function addObjects(facts: Facts, objects: readonly Located[], opts: { de
         break;
       case 'RecurringJob':
         if (apiVersion.startsWith('longhorn.io') && str(spec.task) === 'backup') facts.backups.push({ kind: 'longhorn', name, schedule: str(spec.cron), namespaces: ['*'], where });
+        break;
+      case 'ReplicationSource':
+        // VolSync: copies one PVC (restic, rclone, rsync) on a schedule.
+        if (apiVersion.startsWith('volsync.backube')) {
+          const pvc = str(spec.sourcePVC);
+          facts.backups.push({ kind: 'volsync', name, schedule: str(obj(spec.trigger).schedule), namespaces: [], claims: pvc ? [pvc] : [], where });
+        }
+        break;
+      case 'SnapshotSchedule':
+      case 'ScheduledBackup':
+        // kopiur (Kopia snapshots of PVCs) and CloudNativePG scheduled backups: their namespace, or the component they ship with.
+        if (/kopiur|cnpg\.io|postgresql\.cnpg/.test(apiVersion)) {
+          facts.backups.push({ kind: apiVersion.split('/')[0], name, schedule: str(spec.schedule) ?? str(obj(spec.schedule).cron), namespaces: namespace ? [namespace] : [], where });
+        }
         break;
       case 'ServiceMonitor':
       case 'PodMonitor':

@@ -173,6 +173,8 @@ export interface SecretFact {
   kind: 'plain' | 'sealed' | 'external' | 'sops';
   /** Keys holding values (plain Secrets). */
   keys: string[];
+  /** Every value is a reference or placeholder (op://, vault:, ${VAR}, <path:...>): nothing secret is in the file. */
+  referencesOnly?: boolean;
   where: Where;
 }
 
@@ -201,6 +203,8 @@ export interface BackupFact {
   schedule?: string;
   /** Namespaces covered ('*' for all). */
   namespaces: string[];
+  /** Specific claims covered (VolSync sourcePVC), when the backup names them. */
+  claims?: string[];
   /** Where the copies go (bucket URL, NFS path), when known. */
   target?: string;
   offsite?: boolean;

@@ -9,8 +9,17 @@ export default defineRule({
   why: 'Without a scheduled backup, recovery depends on someone remembering to copy the data, and the newest copy is as old as the last time they did.',
   fix: 'schedule backups for these volumes (Velero with file-system backup, Longhorn recurring backups, or dump jobs) to storage outside the cluster',
   check({ facts, report }) {
-    const covered = (ns: string) => facts.backups.some((b) => b.namespaces.includes('*') || b.namespaces.includes(ns));
-    const bare = facts.pvcs.filter((p) => p.content !== 'cache' && !covered(p.namespace));
+    const dir = (f?: string) => (f ? f.slice(0, f.lastIndexOf('/') + 1) : undefined);
+    const covered = (p: (typeof facts.pvcs)[number]) =>
+      facts.backups.some(
+        (b) =>
+          b.namespaces.includes('*') ||
+          b.namespaces.includes(p.namespace) ||
+          b.claims?.includes(p.name) ||
+          // A backup shipped beside the claim (a kustomize component applied per app) covers it.
+          (b.namespaces.length === 0 && !b.claims?.length && !!b.where.file && dir(b.where.file) === dir(p.where.file)),
+      );
+    const bare = facts.pvcs.filter((p) => p.content !== 'cache' && !covered(p));
     if (bare.length === 0) return;
     const apps = [...new Set(bare.map((p) => p.app ?? p.name))].sort();
     report({

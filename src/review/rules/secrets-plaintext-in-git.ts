@@ -10,7 +10,7 @@ export default defineRule({
   fix: 'rotate the values, then encrypt them: SOPS (Flux decrypts), Sealed Secrets, or an ExternalSecret reading a store',
   check({ facts, report }) {
     for (const s of facts.secrets) {
-      if (s.kind !== 'plain' || s.keys.length === 0) continue;
+      if (s.kind !== 'plain' || s.keys.length === 0 || s.referencesOnly) continue;
       report({ message: `Secret ${s.namespace ? `${s.namespace}/` : ''}${s.name} holds ${s.keys.length} value${s.keys.length === 1 ? '' : 's'} in plaintext (${s.keys.slice(0, 5).join(', ')}${s.keys.length > 5 ? ', ...' : ''})`, where: s.where, subjects: [s.name] });
     }
   },

@@ -7,6 +7,8 @@ ruleTable(rule, {
   valid: [
     { name: 'a Velero schedule of every namespace', repo: { 'pvc.yaml': pvc('data', 'apps'), 'schedule.yaml': 'apiVersion: velero.io/v1\nkind: Schedule\nmetadata: { name: nightly, namespace: velero }\nspec: { schedule: "0 3 * * *", template: { ttl: 720h } }\n' } },
     { name: 'a Velero schedule of the namespace', repo: { 'pvc.yaml': pvc('data', 'apps'), 'schedule.yaml': 'apiVersion: velero.io/v1\nkind: Schedule\nmetadata: { name: apps, namespace: velero }\nspec: { schedule: "0 3 * * *", template: { includedNamespaces: [apps] } }\n' } },
+    { name: 'a VolSync ReplicationSource of the claim', repo: { 'pvc.yaml': pvc('data', 'apps'), 'rs.yaml': 'apiVersion: volsync.backube/v1alpha1\nkind: ReplicationSource\nmetadata: { name: data, namespace: apps }\nspec: { sourcePVC: data, trigger: { schedule: "0 * * * *" } }\n' } },
+    { name: 'a kopiur schedule shipped beside the claim in a component', repo: { 'c/pvc.yaml': pvc('data', 'apps'), 'c/schedule.yaml': 'apiVersion: kopiur.home-operations.com/v1alpha1\nkind: SnapshotSchedule\nmetadata: { name: app }\nspec: { schedule: { cron: "0 * * * *" } }\n' } },
     { name: 'only caches', lab: testLab([{ name: 'ollama', namespace: 'ai' }]) },
     { name: 'a lab with Velero', lab: testLab([{ name: 'vaultwarden', namespace: 'apps' }, { name: 'velero', namespace: 'apps', config: { bucket: 'lab-backups', schedules: [{ name: 'nightly', schedule: '0 3 * * *' }] } }]) },
   ],

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: times `hearth build` as a whole process on synthetic labs
  * of 10, 100, 1,000 and 5,000 apps (each app: Deployment, Service, Ingress,
- * PVC, ConfigMap, NetworkPolicy), plus CLI cold start (`hearth --version`).
+ * PVC, ConfigMap, NetworkPolicy), every catalog module at once, `hearth review`
+ * of a repository of 10,000 objects, and CLI cold start (`hearth --version`).
  * Prints a Markdown table with median wall time and peak RSS; paste it into
  * BENCHMARKS.md. Each build writes into a fresh directory (the worst case).
  */
@@ -49,6 +50,25 @@ export function syntheticLab(n: number): JsonValue {
     namespaces,
     apps,
   } as JsonValue;
+}
+
+/** A repository of `files` files, each holding a Deployment, Service, PVC, Ingress and NetworkPolicy of one app. */
+export function writeSyntheticRepo(dir: string, files: number): void {
+  for (let i = 0; i < files; i++) {
+    const ns = `ns-${i % 20}`;
+    const app = `app-${i}`;
+    const labels = { 'app.kubernetes.io/name': app, 'app.kubernetes.io/instance': app };
+    const docs: JsonValue[] = [
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: app, namespace: ns, labels }, spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: app, image: `ghcr.io/example/${app}:1.0.${i}`, resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } }, volumeMounts: [{ name: 'data', mountPath: '/data' }] }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: `${app}-data` } }] } } } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: app, namespace: ns, labels }, spec: { selector: labels, ports: [{ port: 80 }] } },
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: `${app}-data`, namespace: ns, labels }, spec: { storageClassName: 'nfs', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: app, namespace: ns, labels, annotations: { 'cert-manager.io/cluster-issuer': 'le' } }, spec: { tls: [{ hosts: [`${app}.example.com`] }], rules: [{ host: `${app}.example.com` }] } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: app, namespace: ns }, spec: { podSelector: {} } },
+    ];
+    const sub = path.join(dir, ns);
+    fs.mkdirSync(sub, { recursive: true });
+    fs.writeFileSync(path.join(sub, `${app}.yaml`), docs.map((d) => toYaml(d)).join('---\n'));
+  }
 }
 
 function median(xs: number[]): number {
@@ -106,6 +126,17 @@ function main(): void {
       fs.rmSync(out, { recursive: true, force: true });
     }
     rows.push(`| build, every catalog module (${catalogSize()} modules, every-module fixture) | ${ef} | ${median(et).toFixed(0)} ms | ${Math.max(...er).toFixed(0)} MiB |`);
+    // hearth review of a repository of 10,000 objects (2,000 files of 5 documents).
+    const repo = path.join(work, 'repo-10k');
+    writeSyntheticRepo(repo, 2000);
+    const rt: number[] = [];
+    const rr: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = runOnce(['review', repo, '--format', 'json']);
+      rt.push(r.ms);
+      rr.push(r.rssMiB);
+    }
+    rows.push(`| review of a repository, 10,000 objects in 2,000 files | — | ${median(rt).toFixed(0)} ms | ${Math.max(...rr).toFixed(0)} MiB |`);
     const cold = Array.from({ length: RUNS * 2 }, () => runOnce(['--version']));
     rows.push(`| \`hearth --version\` (cold start) | — | ${median(cold.map((c) => c.ms)).toFixed(0)} ms | ${Math.max(...cold.map((c) => c.rssMiB)).toFixed(0)} MiB |`);
   } finally {

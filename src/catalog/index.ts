@@ -4,6 +4,8 @@
  */
 import type { CatalogModule } from './types.js';
 import alloy from './platform/alloy.js';
+import calico, { calicoCrds } from './platform/calico.js';
+import cilium from './platform/cilium.js';
 import certManager from './platform/cert-manager.js';
 import ingressNginx from './platform/ingress-nginx.js';
 import kubePrometheusStack from './platform/kube-prometheus-stack.js';
@@ -48,6 +50,9 @@ import vllm from './apps/vllm.js';
 
 const modules = [
   alloy,
+  calico,
+  calicoCrds,
+  cilium,
   certManager,
   cloudflared,
   container,

@@ -8,11 +8,15 @@
  */
 import type { LabModel } from '../model/types.js';
 import type { RenderedFile } from './files.js';
+import { infraRoot } from './infra/root.js';
 
 /** The annotation the regex manager of the plain-Helm layout matches. */
 export function renovateHelmComment(chart: { repo: string; chart: string }): string {
   return `# renovate: datasource=helm depName=${chart.chart} registryUrl=${chart.repo}`;
 }
+
+/** A `# renovate:` comment, the `helm upgrade` line, then `--version X`. */
+const HELM_PIN = '# renovate: datasource=(?<datasource>\\S+) depName=(?<depName>\\S+) registryUrl=(?<registryUrl>\\S+)\\n[^\\n]*\\n\\s*--version (?<currentValue>\\S+)';
 
 export function renovateConfig(lab: LabModel): RenderedFile {
   const prefix = lab.gitops.repo?.path ? lab.gitops.repo.path.replace(/\/+$/, '') + '/' : '';
@@ -41,10 +45,21 @@ export function renovateConfig(lab: LabModel): RenderedFile {
           customType: 'regex',
           description: 'Helm charts pinned in scripts/deploy-all.sh',
           managerFilePatterns: [`/^${esc(prefix)}scripts/deploy-all\\.sh$/`],
-          matchStrings: ['# renovate: datasource=(?<datasource>\\S+) depName=(?<depName>\\S+) registryUrl=(?<registryUrl>\\S+)\\n[^\\n]*\\n\\s*--version (?<currentValue>\\S+)'],
+          matchStrings: [HELM_PIN],
         },
       ];
       break;
+  }
+  // The CNI bootstrap script pins its charts the same way deploy-all.sh does.
+  if (lab.cluster && (lab.cluster.cni === 'cilium' || lab.cluster.cni === 'calico')) {
+    const managers = (config.customManagers as unknown[] | undefined) ?? [];
+    managers.push({
+      customType: 'regex',
+      description: 'CNI charts pinned in the bootstrap script',
+      managerFilePatterns: [`/^${esc(prefix)}${infraRoot(lab)}/cni/install-cni\\.sh$/`],
+      matchStrings: [HELM_PIN],
+    });
+    config.customManagers = managers;
   }
   return { path: 'renovate.json', contents: JSON.stringify(config, null, 2) + '\n' };
 }

@@ -33,6 +33,13 @@ for (const lab of labDirs()) {
       assert.equal(found.length, installs, 'one match per helm upgrade --install');
       for (const c of charts) if (c.chart) assert.ok(found.includes(`${c.chart.chart}@${c.chart.version} ${c.chart.repo}`), `${c.id} is tracked`);
     }
+    for (const f of files.filter((x) => x.path.endsWith('/cni/install-cni.sh'))) {
+      const m = config.customManagers.find((c: { managerFilePatterns: string[] }) => c.managerFilePatterns.some((p) => pattern(p).test(prefix + f.path)));
+      assert.ok(m, `${f.path} is read by a regex manager`);
+      const found = [...f.contents.matchAll(new RegExp(m.matchStrings[0], 'g'))];
+      assert.equal(found.length, (f.contents.match(/^\s*(h|helm) upgrade --install/gm) ?? []).length, 'every chart install is tracked');
+      assert.ok(found.length > 0);
+    }
     for (const f of files) {
       if (/kind: (HelmRelease|HelmRepository)\n/.test(f.contents)) assert.ok(covered('flux', f.path), `${f.path} is read by the flux manager`);
       if (/kind: Application\n/.test(f.contents)) assert.ok(covered('argocd', f.path), `${f.path} is read by the argocd manager`);

@@ -13,10 +13,13 @@
  *   <root>/ansible/    inventory and playbook doing what the scripts do
  *   <root>/talos/      talhelper talconfig.yaml and machine-config patches
  *   <root>/lima/       a VM file per node and the Terraform glue
+ *   <root>/cni/        the CNI (Cilium, Calico) bootstrap: values and install script, before GitOps takes over
  */
 import type { LabModel } from '../../model/types.js';
 import type { RenderedFile } from '../files.js';
+import { infraRoot } from './root.js';
 import { renderAnsible } from './ansible.js';
+import { renderCni } from './cni.js';
 import { renderFrr } from './frr.js';
 import { renderK3s } from './k3s.js';
 import { renderLima } from './lima.js';
@@ -26,11 +29,9 @@ import { renderTalos } from './talos.js';
 
 export type InfraRenderer = (lab: LabModel, root: string) => RenderedFile[];
 
-export function infraRoot(lab: LabModel): string {
-  return lab.gitops.engine === 'none' ? 'infrastructure' : 'infra';
-}
+export { infraRoot };
 
-const renderers: InfraRenderer[] = [renderProxmox, renderFrr, renderPacker, renderLima, renderK3s, renderAnsible, renderTalos];
+const renderers: InfraRenderer[] = [renderProxmox, renderFrr, renderPacker, renderLima, renderK3s, renderAnsible, renderTalos, renderCni];
 
 export function renderInfra(lab: LabModel): RenderedFile[] {
   const root = infraRoot(lab);

@@ -191,11 +191,11 @@ export const renderTalos: InfraRenderer = (lab: LabModel, root: string): Rendere
         `${dir}/patches/cluster-network.yaml`,
         cni === 'cilium'
           ? [
-              `${name} is installed by the GitOps layer: Talos deploys no CNI (cni.name: none) and no kube-proxy,`,
+              `${name} is installed by ../cni/install-cni.sh right after bootstrap (GitOps keeps it afterwards): Talos deploys no CNI (cni.name: none) and no kube-proxy,`,
               'because Cilium replaces it (kubeProxyReplacement; reach the API through KubePrism, localhost:7445).',
               'Nodes stay NotReady until Cilium runs.',
             ]
-          : [`${name} is installed by the GitOps layer: Talos deploys no CNI (cni.name: none). Nodes stay NotReady until it runs.`],
+          : [`${name} is installed by ../cni/install-cni.sh right after bootstrap (GitOps keeps it afterwards): Talos deploys no CNI (cni.name: none). Nodes stay NotReady until it runs.`],
         doc,
       ),
     );

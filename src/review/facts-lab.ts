@@ -171,6 +171,7 @@ export function factsFromLab(lab: LabModel, files: readonly RenderedFile[]): Fac
   facts.observability.logs = spec.observability.logs.enabled;
   facts.remoteAccess = { type: spec.remoteAccess.type, where: { specPath: ['remoteAccess'] } };
   facts.gitops = { engine: lab.gitops.engine, where: { specPath: ['gitops', 'engine'] } };
+  facts.secretsMechanism = spec.secrets.mechanism;
   facts.updateAutomation = true; // hearth writes renovate.json for the lab's repository
   return facts;
 }

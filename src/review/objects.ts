@@ -50,7 +50,8 @@ function containers(pod: Obj): ContainerFact[] {
       probes: isObj(o.readinessProbe) || isObj(o.livenessProbe) || isObj(o.startupProbe),
       env: arr(o.env).map((e) => {
         const x = obj(e);
-        return { name: str(x.name) ?? '', literal: typeof x.value === 'string' ? x.value !== '' : typeof x.value === 'number' };
+        // A reference or placeholder (${VAR}, op://, vault:) is not a literal secret value.
+        return { name: str(x.name) ?? '', literal: typeof x.value === 'string' ? x.value !== '' && !REFERENCE.test(x.value.trim()) : typeof x.value === 'number' };
       }),
     };
   });

@@ -246,6 +246,8 @@ export interface Facts {
   remoteAccess?: { type: string; where: Where };
   /** A GitOps engine deploys the lab. */
   gitops?: { engine: string; where: Where };
+  /** The lab's secrets mechanism (spec input): none, sealed-secrets, sops, external-secrets or vault. */
+  secretsMechanism?: string;
   /** Renovate (or another updater) keeps pins current. */
   updateAutomation: boolean;
   /** What the review assumed where the input does not say. */

@@ -17,11 +17,12 @@ export default defineRule({
     if (cp.length !== 1) return;
     const [node] = cp;
     const workers = members.length - 1;
-    const on = node.host && node.host !== node.name ? ` (${node.kind ?? 'node'} on host ${node.host})` : '';
+    const kind = node.kind === 'vm' ? 'a VM' : node.kind === 'lxc' ? 'an LXC container' : 'a node';
+    const on = node.host && node.host !== node.name ? ` (${kind} on host ${node.host})` : '';
     const consequence =
       workers === 0
         ? 'it is also the only node, so every app stops with it'
-        : `the ${plural(workers, 'worker')} keep running their pods, but nothing is rescheduled, deployed or synced until it returns`;
+        : `${workers === 1 ? 'the worker keeps running its' : `the ${plural(workers, 'worker')} keep running their`} pods, but nothing is rescheduled, deployed or synced until it returns`;
     report({
       message: `the cluster has a single control-plane node, ${node.name}${on}: when it is down the Kubernetes API and scheduling stop, and ${consequence}`,
       where: [{ specPath: ['cluster', 'controlPlane'] }, node.where],

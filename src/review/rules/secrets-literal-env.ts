@@ -2,11 +2,16 @@ import { SECRET_ENV } from '../../catalog/apps/_shared.js';
 import { defineRule } from '../types.js';
 
 /**
- * Names that look like secrets but hold where or how a secret is found, not
- * the secret: PASSWORD_FILE=/run/secrets/db, API_KEY_HEADER=X-Api-Key,
- * TOKEN_TTL=3600, SECRET_NAME=db-credentials.
+ * Names that look like secrets but hold where or how a secret is found, or a
+ * setting about it, not the secret: PASSWORD_FILE=/run/secrets/db,
+ * API_KEY_HEADER=X-Api-Key, TOKEN_TTL=3600, ACCESS_TOKEN_EXPIRE_MINUTES=30,
+ * SECRET_NAME=db-credentials, ENABLE_PASSWORD_LOGIN=true.
  */
-const NOT_A_VALUE = /_(FILE|PATH|DIR|URL|URI|ENDPOINT|NAME|REF|KEYREF|HEADER|ENABLED|LENGTH|TTL|EXPIRY|EXPIRATION|EXPIRES|TIMEOUT|TYPE|ALGORITHM|MODE|FORMAT|ENV|VAR|SOURCE)$/i;
+const NOT_A_VALUE = [
+  /_(FILE|PATH|DIR|URL|URI|ENDPOINT|HOST|NAME|REF|KEYREF|HEADER|ENABLED|DISABLED|REQUIRED|LENGTH|MIN|MAX|TTL|LIFETIME|EXPIRY|EXPIRATION|EXPIRES?|TIMEOUT|TYPE|ALGORITHM|METHOD|MODE|FORMAT|PROVIDER|POLICY|SOURCE|AUTH|LOGIN)$/i,
+  /_(EXPIRE|EXPIRES|TTL|TIMEOUT|LIFETIME)_(MS|SECONDS?|MINUTES?|HOURS?|DAYS?)$/i,
+  /^(ENABLE|DISABLE|USE|ALLOW|REQUIRE)_/i,
+];
 
 /** Environment variables that look like secrets, written as literal values in the manifest. */
 export default defineRule({
@@ -21,7 +26,7 @@ export default defineRule({
       // A chart's workload is a summary: its containers' env is not known.
       if (w.fromChart) continue;
       const names = new Set<string>();
-      for (const c of w.containers) for (const e of c.env) if (e.literal && SECRET_ENV.test(e.name) && !NOT_A_VALUE.test(e.name)) names.add(e.name);
+      for (const c of w.containers) for (const e of c.env) if (e.literal && SECRET_ENV.test(e.name) && !NOT_A_VALUE.some((re) => re.test(e.name))) names.add(e.name);
       if (names.size === 0) continue;
       const list = [...names].sort();
       report({

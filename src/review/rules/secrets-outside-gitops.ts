@@ -10,7 +10,7 @@ export default defineRule({
   why: 'Hand-made Secrets are not versioned or reproducible: a rebuilt cluster starts without them, and nothing records what they held.',
   fix: 'set secrets.mechanism to sealed-secrets, sops, external-secrets or vault; hearth then renders every Secret the apps read',
   check({ facts, report }) {
-    if (facts.source !== 'spec' || facts.secrets.length > 0) return;
+    if (facts.source !== 'spec' || facts.secretsMechanism !== 'none') return;
     const consumers = facts.apps.length;
     if (consumers === 0 || !facts.gitops) return;
     report({ message: 'no secrets mechanism: the Secrets the apps read are plain Kubernetes Secrets created by hand, not GitOps-safe', where: { specPath: ['secrets', 'mechanism'] }, subjects: ['secrets'] });

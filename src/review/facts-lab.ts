@@ -60,6 +60,7 @@ export function factsFromLab(lab: LabModel, files: readonly RenderedFile[]): Fac
     facts.nodes.push({
       name: n.name,
       host: n.host,
+      ip: n.ip,
       kind: n.kind,
       controlPlane: cp.has(n.name),
       inCluster: members.has(n.name),

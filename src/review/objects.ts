@@ -95,7 +95,7 @@ export function workloadFact(kind: string, o: Obj, where: Where): WorkloadFact {
     nodeSelector: strMap(pod.nodeSelector),
     gpu: arr(pod.containers).some((c) => {
       const r = obj(obj(c).resources);
-      return Object.keys({ ...obj(r.limits), ...obj(r.requests) }).some((k) => /(^|\.)gpu$|gpu\.intel\.com/.test(k));
+      return Object.keys({ ...obj(r.limits), ...obj(r.requests) }).some((k) => /(^|[./])gpu$|gpu\.intel\.com/.test(k));
     }),
     hostNetwork: pod.hostNetwork === true,
     spread: isObj(obj(pod.affinity).podAntiAffinity) || arr(pod.topologySpreadConstraints).length > 0,

@@ -47,6 +47,7 @@ export interface HostFact {
 export interface NodeFact {
   name: string;
   host?: string;
+  ip?: string;
   kind?: 'vm' | 'lxc' | 'bare-metal';
   controlPlane: boolean;
   /** In the cluster (control plane or worker); false for machines beside it. */

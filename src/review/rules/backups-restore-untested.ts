@@ -19,7 +19,7 @@ export default defineRule({
     if (facts.workloads.some((w) => (w.kind === 'CronJob' || w.kind === 'Job') && RESTORE_CHECK.test(w.name))) return;
     const one = scheduled.length === 1;
     report({
-      message: `${one ? `${backupLabel(scheduled[0])} runs` : `${scheduled.length} backups run (${scheduled.map(backupLabel).join(', ')})`} on a schedule, and the lab records no restore test: whether ${one ? 'it restores' : 'they restore'} is unknown`,
+      message: `${one ? `the ${backupLabel(scheduled[0])} is set` : `${scheduled.length} backups are scheduled (${scheduled.map(backupLabel).join(', ')})`}, and the lab records no restore test: whether ${one ? 'it restores' : 'they restore'} is unknown`,
       where: scheduled.map((b) => b.where),
       subjects: scheduled.map((b) => b.name),
     });

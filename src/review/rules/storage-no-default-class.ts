@@ -17,13 +17,14 @@ export default defineRule({
     const bare = facts.pvcs.filter((p) => p.storageClass === undefined);
     if (bare.length === 0) return;
     const apps = [...new Set(bare.map((p) => p.app ?? p.name))].sort();
-    const claims = `${bare.length} claim${bare.length === 1 ? '' : 's'} of ${apps.join(', ')}`;
+    const one = bare.length === 1;
+    const claims = `${bare.length} claim${one ? '' : 's'} of ${apps.join(', ')}`;
     // Repository: only when it defines classes and none is default (otherwise the distribution default is assumed).
     if (facts.storageClasses.length === 0 || facts.storageClasses.some((s) => s.isDefault)) return;
     if (facts.charts.some((c) => STORAGE_CHARTS.test(c.chart) || STORAGE_CHARTS.test(c.name))) return;
     const classes = facts.storageClasses.map((s) => s.name).sort();
     report({
-      message: `${claims} name no storage class and none of the repository's classes (${classes.join(', ')}) is marked default: they stay Pending, or land on the distribution's default (K3s: node-local local-path)`,
+      message: `${claims} name${one ? 's' : ''} no storage class and none of the repository's classes (${classes.join(', ')}) is marked default: ${one ? 'it stays' : 'they stay'} Pending, or land${one ? 's' : ''} on the distribution's default (K3s: node-local local-path)`,
       where: [...bare.map((p) => p.where), ...facts.storageClasses.map((s) => s.where)],
       subjects: apps,
     });

@@ -17,7 +17,7 @@ ruleTable(rule, {
     },
   ],
   invalid: [
-    { name: 'a Velero schedule in a lab', lab: testLab([vaultwarden, velero]), message: /^Velero schedule velero\/nightly runs on a schedule, and the lab records no restore test/, subjects: ['velero/nightly'], count: 1 },
-    { name: 'two repository schedules', repo: { 'a.yaml': schedule('nightly'), 'b.yaml': schedule('weekly') }, message: /^2 backups run \(Velero schedule nightly, Velero schedule weekly\)/, count: 1 },
+    { name: 'a Velero schedule in a lab', lab: testLab([vaultwarden, velero]), message: /^the Velero schedule velero\/nightly is set, and the lab records no restore test/, subjects: ['velero/nightly'], count: 1 },
+    { name: 'two repository schedules', repo: { 'a.yaml': schedule('nightly'), 'b.yaml': schedule('weekly') }, message: /^2 backups are scheduled \(Velero schedule nightly, Velero schedule weekly\)/, count: 1 },
   ],
 });

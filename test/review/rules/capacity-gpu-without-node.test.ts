@@ -50,5 +50,11 @@ ruleTable(rule, {
       count: 1,
     },
     { name: 'a repository whose nodes are known, none with a GPU', repo: { 'llm.yaml': gpuDeploy }, edit: withCpuNode, message: /^llm requests a GPU/, subjects: ['llm'] },
+    {
+      name: 'an nvidia.com/gpu request in a manifest hearth renders (container module), no GPU node',
+      lab: testLab([{ name: 'transcoder', module: 'container', namespace: 'media', gpu: true, config: { image: 'ghcr.io/example/transcoder:1.0.0' } }], { nodes: [k3s1], cluster: { name: 'test', distribution: 'k3s', controlPlane: ['k3s-1'] } }),
+      message: /^transcoder requests a GPU/,
+      count: 1,
+    },
   ],
 });

@@ -49,6 +49,23 @@ ruleTable(rule, {
       count: 3,
     },
     {
+      name: 'the external datastore runs in a container on the worker host',
+      lab: testLab([vaultwarden], {
+        hosts: spread.hosts!.slice(0, 2),
+        nodes: [
+          { name: 'k3s-1', kind: 'vm', host: 'pve1', cpu: 4, memory: '16Gi', ip: '192.168.1.20' },
+          { name: 'k3s-2', kind: 'vm', host: 'pve2', cpu: 4, memory: '16Gi', ip: '192.168.1.21' },
+          { name: 'pgdb', kind: 'lxc', host: 'pve2', cpu: 2, memory: '4Gi', ip: '192.168.1.40' },
+        ],
+        cluster: { name: 'test', distribution: 'k3s', controlPlane: ['k3s-1'], workers: ['k3s-2'], datastore: { type: 'external-postgres', endpoint: 'pgdb:5432' } },
+      }),
+      risk: 'info',
+      message:
+        /^when host (pve1 is down, cluster node k3s-1 \(control plane\) goes with it: the Kubernetes API stops, so .*k3s-1 stay down|pve2 is down, cluster node k3s-2 and guest pgdb \(the cluster datastore\) beside the cluster go with it: the Kubernetes API stops \(its datastore is here\), so nothing is rescheduled while pods elsewhere keep serving, and the apps whose pods ran on k3s-2 stay down)$/,
+      subjects: ['pve2', 'k3s-2', 'pgdb'],
+      count: 2,
+    },
+    {
       name: 'the NAS is a host of the lab',
       lab: testLab([vaultwarden, ollama, openWebui], spread),
       risk: 'info',

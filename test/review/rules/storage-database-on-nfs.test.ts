@@ -13,7 +13,15 @@ ruleTable(rule, {
     { name: 'a cache on NFS (Ollama models)', lab: testLab([{ name: 'ollama', namespace: 'ai' }]) },
     { name: 'a repository database on a Longhorn class', repo: { 'pvc.yaml': pvc('pgdata', 'longhorn'), 'd.yaml': deploy('postgres', 'postgres:17', 'pgdata') } },
     { name: 'a repository volume of database dumps on NFS', repo: { 'sc.yaml': nfsClass, 'pvc.yaml': pvc('postgres-backups', 'nfs-client') } },
-    { name: 'a repository app volume on NFS', repo: { 'sc.yaml': nfsClass, 'pvc.yaml': pvc('media', 'nfs-client'), 'd.yaml': deploy('jellyfin', 'jellyfin/jellyfin:10.10', 'media') } },
+    { name: 'a repository media volume of a SQLite app on NFS', repo: { 'sc.yaml': nfsClass, 'pvc.yaml': pvc('media', 'nfs-client'), 'd.yaml': deploy('jellyfin', 'jellyfin/jellyfin:10.10', 'media') } },
+    {
+      name: 'a repository Vaultwarden pointed at PostgreSQL',
+      repo: {
+        'sc.yaml': nfsClass,
+        'pvc.yaml': pvc('vaultwarden-data', 'nfs-client'),
+        'd.yaml': deploy('vaultwarden', 'vaultwarden/server:1.34.3', 'vaultwarden-data').replace('image: vaultwarden/server:1.34.3 }', 'image: vaultwarden/server:1.34.3, env: [{ name: DATABASE_URL, valueFrom: { secretKeyRef: { name: vw, key: url } } }] }'),
+      },
+    },
   ],
   invalid: [
     { name: 'Vaultwarden (SQLite) on the NFS default', lab: testLab([{ name: 'vaultwarden', namespace: 'apps' }]), message: /1 volume of vaultwarden holding SQLite databases on NFS \(nfs\): broken file locking/, subjects: ['vaultwarden'], count: 1 },
@@ -29,6 +37,7 @@ ruleTable(rule, {
       message: /^1 database volume of wiki-db on NFS \(nfs-client\): lost or corrupted writes/,
       count: 1,
     },
+    { name: 'a repository Jellyfin config volume on NFS', repo: { 'sc.yaml': nfsClass, 'pvc.yaml': pvc('jellyfin-config', 'nfs-client'), 'd.yaml': deploy('jellyfin', 'ghcr.io/jellyfin/jellyfin:10.10.7', 'jellyfin-config') }, message: /^1 volume of jellyfin holding SQLite databases on NFS \(nfs-client\)/, subjects: ['jellyfin'] },
     { name: 'a repository claim named for MariaDB on an undefined NFS class', repo: { 'pvc.yaml': pvc('mariadb-data', 'nfs-client') }, message: /mariadb-data \(judged by name\) on NFS/ },
   ],
 });

@@ -56,6 +56,30 @@ export function createProgram(setCode: (c: ExitCode) => void): Command {
     .option('--json', 'print the result as JSON')
     .action((lab: string, opts) => run(import('./commands/build.js').then((m) => m.build(lab, opts))));
 
+  const adr = program.command('adr').description('architecture decision records as data: decisions/ADR-NNN-*.md (MADR-compatible)');
+  const adrCmd = (m: string) => (...a: unknown[]) => run(import('./commands/adr.js').then((x) => (x as unknown as Record<string, (...b: unknown[]) => Promise<ExitCode>>)[m](...a)));
+  const dirOpt = ['--dir <dir>', 'where the records live', 'decisions'] as const;
+  adr.command('new').description('write a new record (status proposed)').argument('<title>').option(...dirOpt).option('--status <status>', 'proposed, accepted, ...').option('--date <YYYY-MM-DD>', 'record date (default today)').action((t: string, o) => adrCmd('adrNew')(t, o));
+  adr.command('list').description('the records: id, status, date, title').option(...dirOpt).option('--json', 'as JSON').action((o) => adrCmd('adrList')(o));
+  adr.command('show').description('one record').argument('<id>').option(...dirOpt).option('--json', 'as JSON').action((id: string, o) => adrCmd('adrShow')(id, o));
+  adr.command('supersede').description('mark OLD superseded by NEW (both sides)').argument('<old>').argument('<new>').option(...dirOpt).action((a: string, b: string, o) => adrCmd('adrSupersede')(a, b, o));
+  adr
+    .command('lint')
+    .description('matrix arithmetic, stated figures, sensitivity, lifecycle links, and governs against the spec (exit 1 on medium or high)')
+    .option(...dirOpt)
+    .option('--spec <lab>', 'the lab spec to hold to the decisions (default: hearth.yaml here, if any)')
+    .option('--json', 'as JSON')
+    .action((o) => adrCmd('adrLint')(o));
+  adr.command('score').description("a record's matrix: totals, ranking, sensitivity").argument('<id>').option(...dirOpt).option('--json', 'as JSON').action((id: string, o) => adrCmd('adrScore')(id, o));
+  adr
+    .command('import')
+    .description('read Markdown decision documents (Nygard, MADR 2-4, the seeds\' formats) into records')
+    .argument('<source>', 'a Markdown file or a directory of them')
+    .option(...dirOpt)
+    .option('--json', 'report as JSON')
+    .action((src: string, o) => adrCmd('adrImport')(src, o));
+  adr.command('export').description('write the records as MADR Markdown and an index (README.md)').option(...dirOpt).option('--out <dir>', 'where to write (default: the records directory)').action((o) => adrCmd('adrExport')(o));
+
   program
     .command('review')
     .description('architecture review of a lab spec (with everything it renders) or of any repository of Kubernetes YAML')

@@ -16,6 +16,10 @@ import { factsFromRepo, readRepo } from './facts-repo.js';
 import { runReview, type ReviewResult, type Suppression } from './run.js';
 import { RULES } from './rules/index.js';
 import type { Locate } from './format/index.js';
+import type { Facts } from './types.js';
+import type { LabSpec } from '../spec/schema.js';
+import { readDecisions, DECISIONS_DIR } from '../adr/store.js';
+import { governsViolations, lintLifecycle, specPathOf } from '../adr/lint.js';
 
 export const SUPPRESSIONS_FILE = '.hearth-review.yaml';
 
@@ -48,12 +52,37 @@ function repoSuppressions(dir: string): { suppressions: Suppression[]; issues: I
   return { suppressions: r.data.suppress.map((s, i) => ({ ...s, where: { file: SUPPRESSIONS_FILE, line: undefined, specPath: ['suppress', i] } })), issues: [] };
 }
 
+/** Decision records beside the spec, linted and held against it. */
+function decisionFacts(dir: string, spec: LabSpec): Facts['decisions'] {
+  const read = readDecisions(dir);
+  if (read.records.length === 0 && read.problems.length === 0) return undefined;
+  const fileOf = new Map(read.records.map((r) => [r.record.id, r.file]));
+  const records = read.records.map((r) => r.record);
+  return {
+    records: read.records.map((r) => ({ id: r.record.id, title: r.record.title, status: r.record.status, file: r.file })),
+    findings: [
+      ...read.problems.map((p) => ({ rule: 'adr-unreadable', risk: 'medium' as const, record: path.basename(p.file), message: p.message, fix: 'fix the record file (hearth adr lint shows the same)', file: p.file })),
+      ...lintLifecycle(records).map((f) => ({ ...f, file: fileOf.get(f.record) ?? dir })),
+    ],
+    violations: governsViolations(records, spec).map((v) => ({
+      record: v.record.id,
+      title: v.record.title,
+      path: v.path,
+      decided: String(v.decided),
+      actual: v.found ? JSON.stringify(v.actual) : undefined,
+      file: fileOf.get(v.record.id)!,
+      specPath: specPathOf(spec, v.path),
+    })),
+  };
+}
+
 export async function review(target: string, opts: { today?: string } = {}): Promise<ReviewOutcome> {
   const specFile = resolveSpecFile(target);
   if (specFile && /hearth(\.config)?\.[a-z]+$/.test(path.basename(specFile))) {
     const loaded = await loadLab(specFile);
     if (!loaded.model) return { issues: loaded.issues };
     const facts = factsFromLab(loaded.model, renderLab(loaded.model));
+    facts.decisions = decisionFacts(path.join(path.dirname(specFile), DECISIONS_DIR), loaded.spec!);
     const suppressions: Suppression[] = (loaded.spec?.review?.suppress ?? []).map((s, i) => ({ ...s, where: { specPath: ['review', 'suppress', i] } }));
     const result = runReview(facts, RULES, { suppressions, today: opts.today });
     const locate: Locate = (w) => {

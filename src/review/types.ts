@@ -247,6 +247,12 @@ export interface Facts {
   remoteAccess?: { type: string; where: Where };
   /** A GitOps engine deploys the lab. */
   gitops?: { engine: string; where: Where };
+  /** Decision records beside the spec (decisions/), with what lint found and the decisions the spec no longer follows. */
+  decisions?: {
+    records: { id: string; title: string; status: string; file: string }[];
+    findings: { rule: string; risk: Risk; record: string; message: string; fix: string; file: string }[];
+    violations: { record: string; title: string; path: string; decided: string; actual?: string; file: string; specPath?: (string | number)[] }[];
+  };
   /** The lab's secrets mechanism (spec input): none, sealed-secrets, sops, external-secrets or vault. */
   secretsMechanism?: string;
   /** Renovate (or another updater) keeps pins current. */

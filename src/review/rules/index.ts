@@ -16,6 +16,8 @@ import capacityHostHeadroom from './capacity-host-headroom.js';
 import capacityRequestsExceedNodes from './capacity-requests-exceed-nodes.js';
 import conventionsNaming from './conventions-naming.js';
 import conventionsRecommendedLabels from './conventions-recommended-labels.js';
+import decisionsGovernsViolated from './decisions-governs-violated.js';
+import decisionsRecordIntegrity from './decisions-record-integrity.js';
 import exposureAdminUiPublic from './exposure-admin-ui-public.js';
 import exposureApiPublic from './exposure-api-public.js';
 import exposureIngressWithoutTls from './exposure-ingress-without-tls.js';
@@ -68,6 +70,8 @@ export const RULES: readonly Rule[] = [
   capacityRequestsExceedNodes,
   conventionsNaming,
   conventionsRecommendedLabels,
+  decisionsGovernsViolated,
+  decisionsRecordIntegrity,
   exposureAdminUiPublic,
   exposureApiPublic,
   exposureIngressWithoutTls,

@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { toYaml, type JsonValue } from '../lib/yaml-emit.js';
 import { RecordSchema, type DecisionRecord } from './model.js';
 import { computeMatrix, round2 } from './matrix.js';
-import { listItems, ownNodes, parseMarkdown, prose, sections, type Section } from './markdown.js';
+import { itemSources, ownNodes, parseMarkdown, sections, source, type Section } from './markdown.js';
 
 const PROSE = {
   context: 'Context and Problem Statement',
@@ -115,24 +115,25 @@ export function parseRecord(text: string, file = 'record.md'): DecisionRecord {
   const root = parseMarkdown(text);
   const all = sections(root);
   const data: Record<string, unknown> = { ...(front as Record<string, unknown>) };
+  // Prose keeps its Markdown source: what the author wrote, markup and all.
   const context = findSection(all, PROSE.context, 2);
-  if (context) data.context = prose(ownNodes(context), { lists: true });
+  if (context) data.context = source(ownNodes(context), text);
   const decision = findSection(all, PROSE.decision, 2);
   if (decision) {
-    const own = prose(ownNodes(decision), { lists: true });
-    const generated = /^Chosen option: "([^"]*)"\.$/.exec(own);
+    const own = source(ownNodes(decision), text);
+    const generated = /^Chosen option: "(.*)"\.$/s.exec(own);
     if (own && !(generated && generated[1] === data.chosen)) data.decision = own;
   }
   const rationale = findSection(all, PROSE.rationale, 3);
-  if (rationale) data.rationale = prose(ownNodes(rationale), { lists: true });
+  if (rationale) data.rationale = source(ownNodes(rationale), text);
   const consequences = findSection(all, PROSE.consequences, 3);
   if (consequences) {
-    const items = listItems(ownNodes(consequences));
+    const items = itemSources(ownNodes(consequences), text);
     const pick = (p: string) => items.filter((t) => t.startsWith(p)).map((t) => t.slice(p.length));
     data.consequences = { positive: pick('Good, because '), negative: pick('Bad, because '), neutral: pick('Neutral, because ') };
   }
   const validation = findSection(all, PROSE.validation, 3);
-  if (validation) data.validation = listItems(ownNodes(validation));
+  if (validation) data.validation = itemSources(ownNodes(validation), text);
   const r = RecordSchema.safeParse(data);
   if (!r.success) {
     const i = r.error.issues[0];

@@ -109,4 +109,25 @@ export function cellNumber(cell: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** The Markdown source of nodes (from the first's start to the last's end), markup kept. */
+export function source(nodes: readonly RootContent[], text: string): string {
+  const first = nodes[0]?.position?.start.offset;
+  const last = nodes[nodes.length - 1]?.position?.end.offset;
+  return first === undefined || last === undefined ? '' : text.slice(first, last).trim();
+}
+
+/** The Markdown source of each first-level list item's content (the marker left out, nested lists kept out). */
+export function itemSources(nodes: readonly RootContent[], text: string): string[] {
+  const out: string[] = [];
+  for (const n of nodes) {
+    if (n.type !== 'list') continue;
+    for (const item of (n as List).children) {
+      const own = item.children.filter((c) => c.type !== 'list') as RootContent[];
+      const t = source(own, text);
+      if (t) out.push(t);
+    }
+  }
+  return out;
+}
+
 export { toString };

@@ -80,7 +80,7 @@ function median(xs: number[]): number {
 function runOnce(args: string[]): { ms: number; rssMiB: number; files?: number } {
   const hook = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nHEARTH_MAXRSS_KB="+process.resourceUsage().maxRSS+"\\n"))';
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', hook, BIN, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', hook, BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`hearth ${args.join(' ')} failed:\n${r.stderr}`);
   const kb = Number(/HEARTH_MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? 0);

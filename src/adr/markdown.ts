@@ -29,7 +29,7 @@ export interface Section {
 
 /** Emoji, mis-encoded emoji (UTF-8 read as Latin-1/MacRoman: "ðŸ", "üîÑ"), and decoration around heading text. */
 export function cleanTitle(s: string): string {
-  return s
+  return fixMojibake(s)
     .replace(/[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}\u{FE0F}\u{200D}]/gu, '')
     .replace(/(?:[ÃÂâðŸ][\u0080-\u00FF\u0152-\u2122]{1,3})+/g, '')
     .replace(/[^\x20-\x7E\u00C0-\u024F]+(?=\s)/g, '')
@@ -131,3 +131,116 @@ export function itemSources(nodes: readonly RootContent[], text: string): string
 }
 
 export { toString };
+
+// ---------------------------------------------------------------------------
+// Helpers for importing foreign records (src/adr/import.ts).
+
+/** MacRoman's upper half (0x80..0xFF), as JavaScript reads each byte. */
+const MAC_ROMAN =
+  'ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»…\u00A0ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\uF8FFÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ';
+/** Windows-1252's upper half (the five bytes it leaves undefined read as Latin-1 controls). */
+const CP1252 =
+  '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ' + Array.from({ length: 0x60 }, (_, i) => String.fromCharCode(0xa0 + i)).join('');
+
+function byteMap(upper: string): Map<string, number> {
+  const m = new Map<string, number>();
+  Array.from(upper).forEach((ch, i) => m.set(ch, 0x80 + i));
+  return m;
+}
+const MAC_BYTES = byteMap(MAC_ROMAN);
+const CP1252_BYTES = byteMap(CP1252);
+
+/** The UTF-8 sequence starting at chars[i] when its characters are read back as bytes of `bytes`' encoding. */
+function decodeAt(chars: string[], i: number, bytes: Map<string, number>): { text: string; length: number } | undefined {
+  const b0 = bytes.get(chars[i]);
+  if (b0 === undefined || b0 < 0xc2 || b0 > 0xf4) return undefined;
+  const n = b0 >= 0xf0 ? 4 : b0 >= 0xe0 ? 3 : 2;
+  const buf = [b0];
+  for (let k = 1; k < n; k++) {
+    const b = bytes.get(chars[i + k] ?? '');
+    if (b === undefined || b < 0x80 || b > 0xbf) return undefined;
+    buf.push(b);
+  }
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(buf));
+    return { text, length: n };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Repairs UTF-8 text that was once read as MacRoman or Windows-1252 and
+ * saved again ("üéØ" → 🎯, "√ó" → ×, "â€™" → ’). Line breaks are never
+ * touched, so line numbers stay valid. Windows-1252 sequences are always
+ * repaired (they do not occur in real prose); MacRoman ones only when the
+ * text holds at least one three- or four-byte sequence (an emoji, a dash, a
+ * box-drawing character), because a MacRoman two-byte pair can be a real
+ * quote followed by an accented letter.
+ */
+export function fixMojibake(text: string): string {
+  const chars = Array.from(text);
+  const strongMac = chars.some((_, i) => (decodeAt(chars, i, MAC_BYTES)?.length ?? 0) >= 3);
+  let out = '';
+  for (let i = 0; i < chars.length; ) {
+    const d = (strongMac ? decodeAt(chars, i, MAC_BYTES) : undefined) ?? decodeAt(chars, i, CP1252_BYTES);
+    if (d) {
+      out += d.text;
+      i += d.length;
+    } else {
+      out += chars[i];
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** A heading with everything under it, as a tree. */
+export interface SectionNode {
+  /** Cleaned title (see cleanTitle; HTML comments dropped). */
+  title: string;
+  depth: number;
+  line: number;
+  heading?: Heading;
+  /** Content before the first sub-heading. */
+  own: RootContent[];
+  children: SectionNode[];
+}
+
+/** The document as a tree of sections; the root (depth 0) holds what comes before the first heading. */
+export function sectionTree(root: Root): SectionNode {
+  const top: SectionNode = { title: '', depth: 0, line: 1, own: [], children: [] };
+  const stack: SectionNode[] = [top];
+  for (const n of root.children) {
+    if (n.type === 'heading') {
+      const h = n as Heading;
+      while (stack.length > 1 && stack[stack.length - 1].depth >= h.depth) stack.pop();
+      const s: SectionNode = { title: headingTitle(h), depth: h.depth, line: h.position?.start.line ?? 0, heading: h, own: [], children: [] };
+      stack[stack.length - 1].children.push(s);
+      stack.push(s);
+    } else {
+      stack[stack.length - 1].own.push(n);
+    }
+  }
+  return top;
+}
+
+/** A heading's cleaned text, without HTML comments (MADR templates put them in headings). */
+export function headingTitle(h: Heading): string {
+  const kids = h.children.filter((c) => !(c.type === 'html' && /^<!--/.test(c.value)));
+  return cleanTitle(kids.map((c) => toString(c)).join(''));
+}
+
+/** Every node of a section, its sub-sections' headings and content included, in document order. */
+export function sectionNodes(s: SectionNode): RootContent[] {
+  return [...s.own, ...s.children.flatMap((c) => [c.heading as RootContent, ...sectionNodes(c)])];
+}
+
+/** The Markdown source of nodes, each block's text as written, blocks separated by blank lines. */
+export function sourceOf(text: string, nodes: readonly RootContent[]): string {
+  return nodes
+    .map((n) => (n.position?.start.offset !== undefined && n.position.end.offset !== undefined ? text.slice(n.position.start.offset, n.position.end.offset) : toString(n)))
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .join('\n\n');
+}

@@ -58,8 +58,10 @@ export function computeMatrix(m: Matrix): MatrixResult {
         const scale = rest > 0 ? (sum - w) / rest : 0;
         if (scale < 0) continue;
         const ws = weights.map((x, j) => (j === i ? w : x * scale));
-        const r = rank(totalsFor(m, ws), order);
-        if (r[0] !== winner) return { criterion: c.name, weight: c.weight, flipAt: round2(w), newWinner: r[0] };
+        const t = totalsFor(m, ws);
+        const r = rank(t, order);
+        // A tie is not a flip: another option must score strictly higher.
+        if (r[0] !== winner && t[r[0]] > t[winner] + 1e-9) return { criterion: c.name, weight: c.weight, flipAt: round2(w), newWinner: r[0] };
       }
     }
     return { criterion: c.name, weight: c.weight };

@@ -138,3 +138,60 @@ export async function adrExport(opts: AdrOptions): Promise<ExitCode> {
   process.stdout.write(`wrote ${stored.length} record${stored.length === 1 ? '' : 's'} and ${path.join(out, INDEX_FILE)}\n`);
   return 0;
 }
+
+/** A hearth record file (front matter with an ADR id and a title) is read exactly; anything else is imported. */
+function isHearthRecord(text: string): boolean {
+  const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
+  return !!m && /^id:\s*ADR-\d{3,}\s*$/m.test(m[1]) && /^title:/m.test(m[1]);
+}
+
+export async function adrImport(source: string, opts: AdrOptions): Promise<ExitCode> {
+  const { importDecisions } = await import('../../adr/import.js');
+  const { dir, stored } = load(opts);
+  if (!fs.existsSync(source)) throw new ExitError(`nothing to import at ${source}`, 2);
+  const files = fs.statSync(source).isDirectory()
+    ? fs
+        .readdirSync(source)
+        .filter((f) => /\.(md|markdown|txt)$/i.test(f) && f !== INDEX_FILE)
+        .sort()
+        .map((f) => path.join(source, f))
+    : [source];
+  const taken = new Set(stored.map((s) => s.record.id));
+  const imported: { record: DecisionRecord; file: string }[] = [];
+  const unmapped: { file: string; line: number; what: string }[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    if (isHearthRecord(text)) {
+      try {
+        const { parseRecord } = await import('../../adr/format.js');
+        imported.push({ record: parseRecord(text, file), file });
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+      continue;
+    }
+    // Into a directory that already has records, number the new ones after them.
+    const next = Math.max(0, ...[...taken, ...imported.map((i) => i.record.id)].map((id) => Number(id.slice(4)))) + 1;
+    const r = importDecisions(text, file, taken.size ? { firstId: next } : {});
+    for (const rec of r.records) imported.push({ record: rec, file });
+    for (const u of r.unmapped) unmapped.push({ file, ...u });
+  }
+  const ids = new Set<string>();
+  for (const i of imported) {
+    if (taken.has(i.record.id) || ids.has(i.record.id)) problems.push(`${i.file}: ${i.record.id} is already taken in ${dir}; import into another --dir, or renumber`);
+    ids.add(i.record.id);
+  }
+  if (problems.length) {
+    process.stderr.write(problems.map((p) => `error ${p}`).join('\n') + '\n');
+    return 2;
+  }
+  const written = imported.map((i) => writeRecord(dir, i.record));
+  if (opts.json) printJson({ written, unmapped });
+  else {
+    for (const w of written) process.stdout.write(`wrote ${w}\n`);
+    for (const u of unmapped) process.stdout.write(`${u.file}:${u.line}: not mapped: ${u.what}\n`);
+    process.stdout.write(`${written.length} record${written.length === 1 ? '' : 's'} imported${unmapped.length ? `, ${unmapped.length} part${unmapped.length === 1 ? '' : 's'} not mapped (listed above)` : ''}\n`);
+  }
+  return 0;
+}

@@ -90,8 +90,19 @@ export function lintLifecycle(records: readonly DecisionRecord[]): AdrFinding[] 
     if ((r.status === 'superseded' || r.status === 'deprecated' || r.status === 'rejected') && r.governs.length) {
       f('adr-inactive-governs', 'medium', `${r.id} is ${r.status} and still governs ${r.governs.map((g) => g.path).join(', ')}`, 'move governs to the record that replaced it, or remove them');
     }
-    if (r.status === 'accepted' && r.governs.length === 0) f('adr-governs-nothing', 'info', `${r.id} is accepted but governs no spec path: nothing checks that the lab still follows it`, 'add governs: [{ path: ..., value: ... }] for what it decided');
+
     if (r.options.length && r.chosen && !r.options.some((o) => o.name === r.chosen)) f('adr-chosen-unknown', 'medium', `${r.id} chose "${r.chosen}", which is not one of its options`, 'correct chosen or add the option');
+  }
+  // One finding for all accepted records that govern nothing: a list, not a wall of repeats.
+  const ungoverned = records.filter((r) => r.status === 'accepted' && r.governs.length === 0).map((r) => r.id);
+  if (ungoverned.length) {
+    out.push({
+      rule: 'adr-governs-nothing',
+      risk: 'info',
+      record: ungoverned[0],
+      message: `${ungoverned.length === 1 ? `${ungoverned[0]} is` : `${ungoverned.length} accepted records (${ungoverned.join(', ')}) are`} accepted but govern${ungoverned.length === 1 ? 's' : ''} no spec path: nothing checks that the lab still follows ${ungoverned.length === 1 ? 'it' : 'them'}`,
+      fix: 'add governs: [{ path: ..., value: ... }] for what each decided, where the spec holds it',
+    });
   }
   for (const r of records) out.push(...lintMatrix(r));
   return out;
@@ -126,6 +137,8 @@ export interface GovernsViolation {
 /** Accepted decisions the spec no longer follows. */
 export function governsViolations(records: readonly DecisionRecord[], spec: LabSpec): GovernsViolation[] {
   const out: GovernsViolation[] = [];
+  // Read the spec as it means itself: an app's module defaults to its name.
+  spec = { ...spec, apps: spec.apps.map((a) => ({ ...a, module: a.module ?? a.name })) };
   for (const r of records) {
     if (r.status !== 'accepted') continue;
     for (const g of r.governs) {

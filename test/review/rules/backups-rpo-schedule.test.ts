@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import rule, { cronMaxGapMinutes } from '../../../src/review/rules/backups-rpo-schedule.js';
+import rule from '../../../src/review/rules/backups-rpo-schedule.js';
+import { cronMaxGapMinutes } from '../../../src/lib/cron.js';
 import { ruleTable, testLab } from '../../helpers/review.js';
 
 const postgresql = { name: 'postgresql', namespace: 'data' };

@@ -80,6 +80,14 @@ export function createProgram(setCode: (c: ExitCode) => void): Command {
     .action((src: string, o) => adrCmd('adrImport')(src, o));
   adr.command('export').description('write the records as MADR Markdown and an index (README.md)').option(...dirOpt).option('--out <dir>', 'where to write (default: the records directory)').action((o) => adrCmd('adrExport')(o));
 
+  const backup = program.command('backup').description('backup tiers: the plan of every data set, and restore drills');
+  backup
+    .command('plan')
+    .description('every data set → tier → schedule → targets → failure domains → whether the RPO and 3-2-1 hold (exit 1 when one falls short)')
+    .argument('[lab]', 'hearth.yaml or a directory holding one', '.')
+    .option('--json', 'as JSON')
+    .action((lab: string, opts) => run(import('./commands/backup-plan.js').then((m) => m.plan(lab, opts))));
+
   program
     .command('review')
     .description('architecture review of a lab spec (with everything it renders) or of any repository of Kubernetes YAML')

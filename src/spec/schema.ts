@@ -659,6 +659,74 @@ export const Infrastructure = z
   })
   .describe('How the machines are made: Proxmox VMs, containers and SDN, Lima VMs, VM templates.');
 
+const duration = z.string().regex(/^[0-9]+(m|h|d|w)$/).describe('A duration: 15m, 1h, 24h, 7d, 2w.');
+
+const BackupTarget = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('restic'),
+    name: name,
+    repository: z.string().min(1).describe('A restic repository: a path (on a NAS mount), sftp:user@host:/path, rest:https://host/, s3:https://host/bucket.'),
+    offsite: z.boolean().optional().describe('Outside the lab (another site, a cloud). Default: judged from the repository (s3:/b2: and public hosts are off-site).'),
+    host: name.optional().describe('The host (hosts[].name) whose disks hold a path repository, for failure domains.'),
+    password: SecretRef.describe('Secret and key holding the repository password.'),
+  }),
+  z.strictObject({
+    type: z.literal('s3'),
+    name: name,
+    endpoint: z.url({ protocol: /^https?$/ }).describe('S3-compatible endpoint, e.g. https://s3.us-west-004.backblazeb2.com (Backblaze B2).'),
+    bucket: z.string().min(3).max(63),
+    prefix: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/).optional(),
+    offsite: z.boolean().optional().describe('Default: true unless the endpoint is inside the lab network.'),
+    credentials: name.describe('Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.'),
+    password: SecretRef.describe('Secret and key holding the restic repository password.'),
+  }),
+  z.strictObject({
+    type: z.literal('pbs'),
+    name: name,
+    server: z.string().min(1).describe('Proxmox Backup Server host or address.'),
+    datastore: z.string().min(1),
+    offsite: z.boolean().default(false),
+  }),
+]);
+
+const BackupTier = z.strictObject({
+  name: name.describe('Tier name: tier1, critical, bulk.'),
+  schedule: z.string().min(1).describe('Cron schedule of the backups (five fields, UTC).'),
+  rpo: duration.optional().describe('Most data you accept to lose: the schedule must run at least this often.'),
+  rto: duration.optional().describe('How long a restore may take (stated for the plan and the runbooks).'),
+  retention: z
+    .strictObject({
+      last: z.number().int().min(1).optional(),
+      hourly: z.number().int().min(1).optional(),
+      daily: z.number().int().min(1).optional(),
+      weekly: z.number().int().min(1).optional(),
+      monthly: z.number().int().min(1).optional(),
+      yearly: z.number().int().min(1).optional(),
+    })
+    .default({ daily: 7, weekly: 4, monthly: 6 })
+    .describe('restic forget --keep-* of the tier.'),
+  targets: z.array(name).min(1).describe('Targets (backups.targets) every backup of the tier goes to.'),
+});
+
+export const Backups = z
+  .strictObject({
+    targets: z.array(BackupTarget).default([]),
+    tiers: z.array(BackupTier).default([]),
+    assign: z
+      .array(
+        z.strictObject({
+          app: name.optional().describe('An app: all its persistent data (for PostgreSQL: every database it serves).'),
+          node: name.optional().describe('A VM or container (backed up whole, e.g. by Proxmox Backup Server).'),
+          volume: name.optional().describe("Only this volume of the app (the module's volume name)."),
+          tier: name,
+        }),
+      )
+      .default([])
+      .describe('Which tier each piece of data belongs to; data left out is reported by the plan and the review.'),
+    default: name.optional().describe('Tier for data no assignment names.'),
+  })
+  .describe('Backup tiers (RPO, RTO, retention, targets) and which data goes in which tier.');
+
 export const ReviewSuppression = z.strictObject({
   rule: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).describe('Rule id (hearth review lists them).'),
   subject: z.string().min(1).optional().describe('Only findings about this app or resource. Default: every finding of the rule.'),
@@ -714,6 +782,7 @@ export const Lab = z
     apps: z.array(App).default([]),
     components: z.record(z.string(), ComponentOverride).default({}).describe('Overrides for platform components by id.'),
     secrets: Secrets.default({ mechanism: 'none', values: [] }),
+    backups: Backups.optional(),
     review: Review.optional(),
     requirements: z.array(Requirement).default([]),
     decisions: z.array(DecisionRef).default([]),

@@ -7,7 +7,7 @@ import { issue, type Issue, type SpecPath } from './issues.js';
 import type { LabSpec } from './schema.js';
 import { closest, list } from '../lib/text.js';
 import { formatBytes, parseBytes } from '../lib/quantity.js';
-import { cronScheduleError } from '../lib/cron.js';
+import { cronScheduleError, cronMaxGapMinutes } from '../lib/cron.js';
 import { cidrContains, ipToInt, parseCidr } from '../lib/ip.js';
 
 function refIssue(path: SpecPath, value: string, defined: readonly string[], what: string, where: string): Issue {
@@ -178,4 +178,54 @@ export function validateInfrastructure(spec: LabSpec, out: Issue[]): void {
     if (e) out.push(issue('invalid-format', ['cluster', 'k3s', 'etcdSnapshots', 'schedule'], e, { expected: 'five cron fields, e.g. 0 */12 * * *' }));
   }
   if (spec.cluster?.talos && spec.cluster.distribution !== 'talos') out.push(issue('invalid-combination', ['cluster', 'talos'], 'talos settings on a K3s cluster', { hint: 'use cluster.k3s, or distribution: talos' }));
+}
+
+const DURATION_MINUTES: Record<string, number> = { m: 1, h: 60, d: 1440, w: 10080 };
+
+/** Minutes in a duration such as 15m, 1h, 7d. */
+export function durationMinutes(d: string): number {
+  return Number(d.slice(0, -1)) * DURATION_MINUTES[d.slice(-1)];
+}
+
+export function validateBackups(spec: LabSpec, out: Issue[]): void {
+  const b = spec.backups;
+  if (!b) return;
+  const targets = b.targets.map((t) => t.name);
+  const tiers = b.tiers.map((t) => t.name);
+  const dup = (list: string[], path: (i: number) => SpecPath, what: string) => {
+    const seen = new Set<string>();
+    list.forEach((n, i) => {
+      if (seen.has(n)) out.push(issue('duplicate-name', path(i), `${what} "${n}" is already defined`, { hint: 'rename one of them' }));
+      seen.add(n);
+    });
+  };
+  dup(targets, (i) => ['backups', 'targets', i, 'name'], 'backup target');
+  dup(tiers, (i) => ['backups', 'tiers', i, 'name'], 'backup tier');
+  b.tiers.forEach((t, i) => {
+    t.targets.forEach((n, j) => {
+      if (!targets.includes(n)) out.push(refIssue(['backups', 'tiers', i, 'targets', j], n, targets, 'backup target', 'backups.targets'));
+    });
+    const e = cronScheduleError(t.schedule);
+    if (e) out.push(issue('invalid-format', ['backups', 'tiers', i, 'schedule'], e, { expected: 'five cron fields, e.g. 0 3 * * *' }));
+    else if (t.rpo) {
+      const gap = cronMaxGapMinutes(t.schedule);
+      if (gap !== undefined && gap > durationMinutes(t.rpo)) {
+        out.push(
+          issue('invalid-combination', ['backups', 'tiers', i, 'rpo'], `tier ${t.name} promises an RPO of ${t.rpo}, and its schedule "${t.schedule}" leaves up to ${Math.round(gap / 60)} h between backups`, {
+            hint: 'run the schedule more often, or state the RPO it can meet',
+          }),
+        );
+      }
+    }
+  });
+  if (b.default && !tiers.includes(b.default)) out.push(refIssue(['backups', 'default'], b.default, tiers, 'backup tier', 'backups.tiers'));
+  const apps = spec.apps.map((a) => a.name);
+  const nodes = spec.nodes.map((n) => n.name);
+  b.assign.forEach((a, i) => {
+    if (!tiers.includes(a.tier)) out.push(refIssue(['backups', 'assign', i, 'tier'], a.tier, tiers, 'backup tier', 'backups.tiers'));
+    if (!!a.app === !!a.node) out.push(issue('invalid-combination', ['backups', 'assign', i], 'an assignment names either an app or a node', { hint: 'set app: or node:, not both and not neither' }));
+    if (a.app && !apps.includes(a.app)) out.push(refIssue(['backups', 'assign', i, 'app'], a.app, apps, 'app', 'apps'));
+    if (a.node && !nodes.includes(a.node)) out.push(refIssue(['backups', 'assign', i, 'node'], a.node, nodes, 'node', 'nodes'));
+    if (a.volume && !a.app) out.push(issue('invalid-combination', ['backups', 'assign', i, 'volume'], 'a volume belongs to an app', { hint: 'add app:' }));
+  });
 }

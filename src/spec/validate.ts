@@ -9,7 +9,7 @@
 import { issue, type Issue, type SpecPath } from './issues.js';
 import type { LabSpec } from './schema.js';
 import { closest, list } from '../lib/text.js';
-import { validateInfrastructure } from './validate-infra.js';
+import { validateBackups, validateInfrastructure } from './validate-infra.js';
 import { ipToInt, intToIp, parseCidr, parseRange, cidrContains, cidrHasHostBits, rangesOverlap, isIpv4, type Cidr } from '../lib/ip.js';
 
 /** Namespaces Kubernetes and its distributions own: hearth must not declare them. */
@@ -342,6 +342,7 @@ export function validateSpec(spec: LabSpec): Issue[] {
   };
   for (const a of spec.apps) visit(a.name, []);
   validateInfrastructure(spec, out);
+  validateBackups(spec, out);
   return dedupe(out);
 }
 

@@ -13,6 +13,7 @@ command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 [ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
 command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible)
 command -v netplan >/dev/null 2>&1 || missing+=(netplan.io)
+command -v restic >/dev/null 2>&1 || missing+=(restic)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test: installing ${missing[*]} with apt-get"
@@ -30,6 +31,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 [ -x /usr/bin/kubectl ] || { echo "test: /usr/bin/kubectl is missing (it comes with the machine image; install kubectl 1.32+)" >&2; exit 1; }
+[ -x /usr/lib/postgresql/15/bin/initdb ] || { echo "test: PostgreSQL 15 is missing (/usr/lib/postgresql/15/bin/initdb comes with the machine image; the backup drill runs it)" >&2; exit 1; }
 command -v terraform >/dev/null 2>&1 || { echo "test: terraform is missing (it comes with the machine image at /usr/local/bin/terraform; the suite runs terraform fmt -check)" >&2; exit 1; }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -9,7 +9,8 @@
  *   RESTIC_PASSWORD       the repositories' password (from a Secret)
  *   AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY   for s3: repositories
  *   BACKUP_TAGS           space-separated restic tags (lab, tier, data set)
- *   KEEP_ARGS             restic forget --keep-* arguments of the tier
+ *   KEEP_ARGS             restic forget --keep-* arguments of the tier (snapshots are grouped
+ *                         by paths and tags: every CronJob pod has another hostname)
  *   PG*                   libpq variables of the database (postgres scripts)
  *   BACKUP_PATH           the directory to back up or restore into (files scripts)
  * Values never appear in the script: it reads them at run time.
@@ -34,10 +35,20 @@ tag_args=()
 for t in \${BACKUP_TAGS:-}; do tag_args+=(--tag "$t"); done
 
 # Initialise a repository on first use; an existing one is left alone.
+# Any other failure (a wrong password, the network) stops the backup with restic's message.
 ensure_repo() {
-  if ! restic --repo "$1" cat config >/dev/null 2>&1; then
-    echo "==> initialising restic repository $1"
-    restic --repo "$1" init
+  local out
+  if ! out=$(restic --repo "$1" cat config 2>&1 >/dev/null); then
+    case "$out" in
+      *"Is there a repository"* | *"does not exist"*)
+        echo "==> initialising restic repository $1"
+        restic --repo "$1" init
+        ;;
+      *)
+        echo "$out" >&2
+        exit 1
+        ;;
+    esac
   fi
 }`;
 
@@ -61,7 +72,7 @@ for repo in $RESTIC_REPOSITORIES; do
   restic --repo "$repo" backup --stdin --stdin-filename "$name" --tag "pg:$PGDATABASE" "\${tag_args[@]}" < "$dump"
   if [ -n "\${KEEP_ARGS:-}" ]; then
     # shellcheck disable=SC2086 # KEEP_ARGS is a list of restic flags
-    restic --repo "$repo" forget --tag "pg:$PGDATABASE" --prune $KEEP_ARGS
+    restic --repo "$repo" forget --tag "pg:$PGDATABASE" --group-by paths,tags --prune $KEEP_ARGS
   fi
 done
 echo "==> done"
@@ -101,14 +112,15 @@ ${BACKUP_COMMON}
 
 : "\${BACKUP_PATH:?set BACKUP_PATH (the directory to back up)}"
 : "\${BACKUP_NAME:?set BACKUP_NAME (the data set, e.g. vaultwarden-data)}"
-cd "$BACKUP_PATH"
+# Absolute, so the snapshot keeps the directory itself (and its mode) under its own path.
+BACKUP_PATH=$(cd "$BACKUP_PATH" && pwd -P)
 for repo in $RESTIC_REPOSITORIES; do
   ensure_repo "$repo"
   echo "==> restic backup $BACKUP_PATH ($BACKUP_NAME) to $repo"
-  restic --repo "$repo" backup . --tag "files:$BACKUP_NAME" "\${tag_args[@]}"
+  restic --repo "$repo" backup "$BACKUP_PATH" --tag "files:$BACKUP_NAME" "\${tag_args[@]}"
   if [ -n "\${KEEP_ARGS:-}" ]; then
     # shellcheck disable=SC2086 # KEEP_ARGS is a list of restic flags
-    restic --repo "$repo" forget --tag "files:$BACKUP_NAME" --prune $KEEP_ARGS
+    restic --repo "$repo" forget --tag "files:$BACKUP_NAME" --group-by paths,tags --prune $KEEP_ARGS
   fi
 done
 echo "==> done"

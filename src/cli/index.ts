@@ -82,6 +82,15 @@ export function createProgram(setCode: (c: ExitCode) => void): Command {
 
   const backup = program.command('backup').description('backup tiers: the plan of every data set, and restore drills');
   backup
+    .command('drill')
+    .description('restore drill: run the rendered backup and restore scripts against a throwaway PostgreSQL and local restic repositories and compare what comes back (exit 1 on a difference, 2 when restic or PostgreSQL is missing)')
+    .argument('[lab]', 'the lab (accepted for the backup plan; the scripts are the same for every lab)')
+    .option('--keep', 'keep the work directory (restic repositories, data dir, scripts) for inspection')
+    .option('--work-dir <dir>', 'where to make the work directory (default: the OS temp dir)')
+    .option('--json', 'print the report as JSON')
+    .option('--quiet', 'no progress lines on stderr')
+    .action((lab: string | undefined, opts) => run(import('./commands/backup.js').then((m) => m.drill({ ...opts, lab }))));
+  backup
     .command('plan')
     .description('every data set → tier → schedule → targets → failure domains → whether the RPO and 3-2-1 hold (exit 1 when one falls short)')
     .argument('[lab]', 'hearth.yaml or a directory holding one', '.')

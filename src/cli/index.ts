@@ -80,6 +80,23 @@ export function createProgram(setCode: (c: ExitCode) => void): Command {
     .action((src: string, o) => adrCmd('adrImport')(src, o));
   adr.command('export').description('write the records as MADR Markdown and an index (README.md)').option(...dirOpt).option('--out <dir>', 'where to write (default: the records directory)').action((o) => adrCmd('adrExport')(o));
 
+  const operate = () => import('./commands/operate.js');
+  const withCluster = (c: Command) =>
+    c
+      .argument('[lab]', 'hearth.yaml, hearth.config.ts, or a directory holding one', '.')
+      .option('--context <name>', 'kubeconfig context (default: the current context)')
+      .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config)');
+  withCluster(program.command('bootstrap').description("install the GitOps engine's root objects (Flux Kustomizations, or Argo CD's root Application) into the cluster and wait until they are ready"))
+    .option('--timeout <duration>', 'how long to wait for everything (90s, 10m, 1h30m)', '10m')
+    .option('--json', 'print the result as JSON')
+    .action((lab: string, opts) => run(operate().then((m) => m.bootstrap(lab, opts))));
+  withCluster(program.command('diff').description('compare the live objects hearth owns with what the lab renders: missing, no longer rendered, changed (exit 1 on differences)'))
+    .option('--json', 'print the result as JSON')
+    .action((lab: string, opts) => run(operate().then((m) => m.diff(lab, opts))));
+  withCluster(program.command('status').description("every component's health in the cluster: workloads, PVCs, certificates, HelmReleases, Kustomizations, Applications (exit 1 when something is not healthy)"))
+    .option('--json', 'print the result as JSON')
+    .action((lab: string, opts) => run(operate().then((m) => m.status(lab, opts))));
+
   const backup = program.command('backup').description('backup tiers: the plan of every data set, and restore drills');
   backup
     .command('drill')

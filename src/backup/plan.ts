@@ -48,7 +48,8 @@ function isPrivate(host: string): boolean {
 
 /** Where a target puts copies: off site or not, and which lab host holds them when known. */
 function placeTarget(t: Target, lab: LabModel): { offsite: boolean; place: string; host?: string } {
-  const byIp = (h: string) => lab.spec.hosts.find((x) => x.ip === h || x.name === h)?.name;
+  // A target at a host's address, or at a guest's (a PBS VM): the physical host it depends on.
+  const byIp = (h: string) => lab.spec.hosts.find((x) => x.ip === h || x.name === h)?.name ?? lab.spec.nodes.find((x) => x.ip === h || x.name === h)?.host;
   const net = parseCidr(lab.spec.network.cidr);
   const inLab = (h: string) => isIpv4(h) && !!net && cidrContains(net, ipToInt(h));
   if (t.type === 'pbs') {
@@ -118,7 +119,7 @@ export function backupPlan(lab: LabModel): BackupPlan {
       const sc = lab.storageClasses.find((c) => c.name === v.storageClass);
       const domains =
         sc?.type === 'nfs' ? [`NAS ${nasOf(sc.server)}`] : sc?.type === 'local-path' ? clusterHosts.map((h) => `node-local on host ${h}`) : clusterHosts.map((h) => `replica on host ${h}`);
-      if (app.module === 'postgresql' && v.content === 'database') {
+      if (app.module === 'postgresql' && v.content === 'database' && tenants.length) {
         for (const db of tenants) rows.push(row(`${app.name}/${db}`, 'database', domains, tierFor({ app: db }) ?? tierFor({ app: app.name, volume: v.name }), 'database'));
         continue;
       }

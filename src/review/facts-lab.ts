@@ -100,6 +100,29 @@ export function factsFromLab(lab: LabModel, files: readonly RenderedFile[]): Fac
     facts.storageClasses.push(f);
   }
 
+  // Backup tiers of the spec: each assignment (or the default tier) covers data.
+  const b = spec.backups;
+  if (b) {
+    const tierOf = new Map(b.tiers.map((t, i) => [t.name, { t, i }]));
+    const targetOf = new Map(b.targets.map((t) => [t.name, t]));
+    const targetText = (names: string[]) =>
+      names
+        .map((n) => targetOf.get(n))
+        .map((t) => (!t ? '' : t.type === 's3' ? `s3:${t.endpoint}/${t.bucket}` : t.type === 'pbs' ? `pbs:${t.server}` : t.repository))
+        .filter(Boolean)
+        .join(' ');
+    const add = (name: string, tierName: string, namespaces: string[], claims: string[] | undefined, where: Where) => {
+      const e = tierOf.get(tierName);
+      if (!e) return;
+      facts.backups.push({ kind: 'tier', name: `${tierName}/${name}`, schedule: e.t.schedule, namespaces, claims, target: targetText(e.t.targets), where });
+    };
+    b.assign.forEach((a, i) => {
+      const app = a.app ? lab.apps.find((x) => x.name === a.app) : undefined;
+      if (app) add(a.app!, a.tier, a.volume ? [] : [app.namespace], a.volume ? [`${app.name}-${a.volume}`] : undefined, { specPath: ['backups', 'assign', i] });
+    });
+    if (b.default) add('default', b.default, ['*'], undefined, { specPath: ['backups', 'default'] });
+  }
+
   // The rendered objects, each located at the spec entry that made it.
   const objects: Located[] = [];
   for (const f of files) {

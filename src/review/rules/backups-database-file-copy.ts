@@ -27,6 +27,8 @@ export function coveringBackups(facts: Facts, pvc: PvcFact): BackupFact[] {
 /** A backup that understands the database: CloudNativePG's (base backup + WAL), or a dump job. */
 export function isDump(facts: Facts, b: BackupFact): boolean {
   if (/cnpg/.test(b.kind)) return true;
+  // A hearth backup tier dumps PostgreSQL databases with pg_dump (src/backup/scripts.ts).
+  if (b.kind === 'tier') return true;
   if (b.kind !== 'cronjob') return false;
   if (DUMP_NAME.test(b.name)) return true;
   const job = facts.workloads.find((w) => w.kind === 'CronJob' && w.name === b.name && b.namespaces.includes(w.namespace));

@@ -17,3 +17,32 @@ ruleTable(rule, {
     { name: 'a schedule of another namespace', repo: { 'pvc.yaml': pvc('data', 'apps'), 'schedule.yaml': 'apiVersion: velero.io/v1\nkind: Schedule\nmetadata: { name: media, namespace: velero }\nspec: { schedule: "0 3 * * *", template: { includedNamespaces: [media] } }\n' }, count: 1 },
   ],
 });
+
+ruleTable(rule, {
+  valid: [
+    {
+      name: 'a backup tier of the spec covers the app (backups.assign)',
+      lab: testLab([{ name: 'vaultwarden', namespace: 'apps' }], {
+        backups: {
+          targets: [{ name: 'b2', type: 's3', endpoint: 'https://s3.us-west-004.backblazeb2.com', bucket: 'lab', credentials: 'b2', password: { secret: 'restic', key: 'password' } }],
+          tiers: [{ name: 'daily', schedule: '0 2 * * *', targets: ['b2'] }],
+          assign: [{ app: 'vaultwarden', tier: 'daily' }],
+        },
+      } as never),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a tier covers another app only',
+      lab: testLab([{ name: 'vaultwarden', namespace: 'apps' }, { name: 'n8n', namespace: 'data' }], {
+        backups: {
+          targets: [{ name: 'b2', type: 's3', endpoint: 'https://s3.us-west-004.backblazeb2.com', bucket: 'lab', credentials: 'b2', password: { secret: 'restic', key: 'password' } }],
+          tiers: [{ name: 'daily', schedule: '0 2 * * *', targets: ['b2'] }],
+          assign: [{ app: 'vaultwarden', tier: 'daily' }],
+        },
+      } as never),
+      message: /n8n/,
+      count: 1,
+    },
+  ],
+});

@@ -195,6 +195,21 @@ function oneLine(s: string): string {
   return s.replace(/[\r\n]+/g, ' ');
 }
 
+
+/** The opening of an install script: header comment, strict mode, SSH settings, the node list and the SSH helpers. */
+function scriptPrelude(header: string[], sshUser: string, arrayName: string, nodes: readonly { name: string }[]): string[] {
+  return [
+    SH_HEADER + header.map((l) => (l ? `# ${oneLine(l)}` : '#')).join('\n'),
+    'set -euo pipefail',
+    '',
+    `SSH_USER=\${SSH_USER:-${sshUser}}`,
+    'HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)',
+    `${arrayName}=(${nodes.map((n) => n.name).join(' ')})`,
+    '',
+    SSH_FUNCS,
+    '',
+  ];
+}
 function caseTable(fn: string, nodes: NodeSpec[], what: string, script: string): string {
   const names = nodes.map((n) => n.name).join(' ');
   return [
@@ -295,15 +310,7 @@ function installMaster(plan: K3sPlan): string {
   header.push('', 'Safe to re-run: a node whose K3s version and configuration are current is left alone.');
 
   const body: string[] = [
-    SH_HEADER + header.map((l) => (l ? `# ${oneLine(l)}` : '#')).join('\n'),
-    'set -euo pipefail',
-    '',
-    `SSH_USER=\${SSH_USER:-${plan.sshUser}}`,
-    'HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)',
-    `SERVERS=(${servers.map((n) => n.name).join(' ')})`,
-    '',
-    SSH_FUNCS,
-    '',
+    ...scriptPrelude(header, plan.sshUser, 'SERVERS', servers),
     caseTable('server_ip', servers, 'a K3s server of this cluster', 'install-master.sh'),
     '',
     STAGE_FUNC,
@@ -400,15 +407,7 @@ function installWorker(plan: K3sPlan): string {
     'Safe to re-run: a node whose K3s version and configuration are current is left alone.',
   ];
   const body: string[] = [
-    SH_HEADER + header.map((l) => (l ? `# ${oneLine(l)}` : '#')).join('\n'),
-    'set -euo pipefail',
-    '',
-    `SSH_USER=\${SSH_USER:-${plan.sshUser}}`,
-    'HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)',
-    `AGENTS=(${agents.map((n) => n.name).join(' ')})`,
-    '',
-    SSH_FUNCS,
-    '',
+    ...scriptPrelude(header, plan.sshUser, 'AGENTS', agents),
     caseTable('agent_ip', agents, 'a K3s agent of this cluster', 'install-worker.sh'),
     '',
     STAGE_FUNC,

@@ -1,3 +1,4 @@
+import { eligibleNodes } from '../nodes.js';
 import { defineRule, type NodeFact, type Risk, type WorkloadFact } from '../types.js';
 import { formatBytes, parseBytes, parseCpu } from '../../lib/quantity.js';
 import { list, plural } from '../../lib/text.js';
@@ -7,20 +8,6 @@ const MEDIUM_AT = 0.85;
 
 type Resource = 'cpu' | 'memory';
 
-/** Nodes a workload may run on, as far as the spec tells: node selectors (labels it declares), GPUs, taints. */
-function eligibleNodes(w: WorkloadFact, nodes: readonly NodeFact[]): NodeFact[] {
-  let out = [...nodes];
-  for (const [k, v] of Object.entries(w.nodeSelector)) {
-    if (k === 'kubernetes.io/hostname') out = out.filter((n) => n.name === v);
-    else if (nodes.some((n) => k in n.labels)) out = out.filter((n) => n.labels[k] === v);
-  }
-  if (w.gpu && out.some((n) => n.gpu)) out = out.filter((n) => n.gpu);
-  else {
-    const untainted = out.filter((n) => !n.taints.some((t) => /:(NoSchedule|NoExecute)$/.test(t)));
-    if (untainted.length) out = untainted;
-  }
-  return out;
-}
 
 /** What one pod of the workload requests (containers summed; missing requests count as 0). */
 function podRequest(w: WorkloadFact, r: Resource): number {

@@ -1,3 +1,4 @@
+import { eligibleNodes } from '../nodes.js';
 import { defineRule, type Facts, type NodeFact, type WorkloadFact, type Where } from '../types.js';
 import { list } from '../../lib/text.js';
 
@@ -26,21 +27,6 @@ function hostOfAddress(facts: Facts, address: string): { host?: string; node?: N
   return { host: facts.hosts.find((h) => h.name === address || h.name === short || h.ip === address)?.name };
 }
 
-/** Nodes a workload may run on, as far as the spec tells: node selectors (labels it declares), GPUs, taints. */
-function eligibleNodes(w: WorkloadFact, nodes: readonly NodeFact[]): NodeFact[] {
-  let out = [...nodes];
-  for (const [k, v] of Object.entries(w.nodeSelector)) {
-    if (k === 'kubernetes.io/hostname') out = out.filter((n) => n.name === v);
-    else if (nodes.some((n) => k in n.labels)) out = out.filter((n) => n.labels[k] === v);
-    // A label no node declares (set by a device plugin, a cloud) cannot be judged: ignored.
-  }
-  if (w.gpu && out.some((n) => n.gpu)) out = out.filter((n) => n.gpu);
-  else {
-    const untainted = out.filter((n) => !n.taints.some((t) => /:(NoSchedule|NoExecute)$/.test(t)));
-    if (untainted.length) out = untainted;
-  }
-  return out;
-}
 
 /** For each physical host: the nodes, guests and apps that stop with it. */
 export default defineRule({

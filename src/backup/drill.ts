@@ -161,7 +161,7 @@ export function checkPrerequisites(): Prerequisites {
   const missing: MissingTool[] = [];
   const restic = onPath('restic');
   if (!restic) missing.push({ tool: 'restic', install: 'apt-get install -y restic' });
-  const bash = onPath('bash');
+  const bash = onPath('dash') ?? onPath('bash');
   if (!bash) missing.push({ tool: 'bash', install: 'apt-get install -y bash' });
   const pg: Prerequisites['pg'] = {};
   for (const tool of ['initdb', 'pg_ctl', 'psql', 'pg_dump', 'pg_restore'] as const) {

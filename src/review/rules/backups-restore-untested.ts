@@ -22,6 +22,10 @@ export default defineRule({
       message: `${one ? `the ${backupLabel(scheduled[0])} is set` : `${scheduled.length} backups are scheduled (${scheduled.map(backupLabel).join(', ')})`}, and the lab records no restore test: whether ${one ? 'it restores' : 'they restore'} is unknown`,
       where: scheduled.map((b) => b.where),
       subjects: scheduled.map((b) => b.name),
+      // hearth's own tiers run scripts `hearth backup drill` proves on this machine.
+      ...(scheduled.every((b) => b.kind === 'tier')
+        ? { fix: 'run hearth backup drill (it proves the backup and restore scripts end to end), then restore one real backup from each target into a scratch database or directory on a schedule' }
+        : {}),
     });
   },
 });

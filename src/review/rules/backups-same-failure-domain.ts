@@ -77,6 +77,8 @@ export function backupLabel(b: BackupFact): string {
   switch (b.kind) {
     case 'k3s-etcd':
       return 'K3s etcd snapshot schedule';
+    case 'tier':
+      return `backup tier ${b.name.split('/')[0]}`;
     case 'velero':
       return `Velero schedule ${b.name}`;
     case 'longhorn':

@@ -6,6 +6,7 @@
  * the data (the matrix with its totals, the options' pros and cons) that
  * are regenerated on every write and ignored on read.
  */
+import { mdCell } from '../lib/text.js';
 import { parse as parseYaml } from 'yaml';
 import { toYaml, type JsonValue } from '../lib/yaml-emit.js';
 import { RecordSchema, type DecisionRecord } from './model.js';
@@ -22,9 +23,6 @@ const PROSE = {
 
 const FRONT_KEYS = ['id', 'title', 'status', 'supersededBy', 'supersedes', 'date', 'deciders', 'tags', 'chosen', 'options', 'matrix', 'risks', 'governs', 'links'] as const;
 
-function cell(s: string): string {
-  return s.replaceAll('|', '\\|').replaceAll('\n', ' ');
-}
 
 function num(n: number): string {
   return String(round2(n));
@@ -37,9 +35,9 @@ export function matrixTable(r: DecisionRecord): string[] {
   const res = computeMatrix(m);
   const options = Object.keys(m.scores);
   const lines = [
-    `| Criterion | Weight | ${options.map(cell).join(' | ')} |`,
+    `| Criterion | Weight | ${options.map(mdCell).join(' | ')} |`,
     `|---|---|${options.map(() => '---').join('|')}|`,
-    ...m.criteria.map((c) => `| ${cell(c.name)} | ${num(c.weight)} | ${options.map((o) => `${num(m.scores[o]?.[c.name] ?? 0)}/${num(m.scale)}`).join(' | ')} |`),
+    ...m.criteria.map((c) => `| ${mdCell(c.name)} | ${num(c.weight)} | ${options.map((o) => `${num(m.scores[o]?.[c.name] ?? 0)}/${num(m.scale)}`).join(' | ')} |`),
     `| **Total** | ${num(res.weightsSum)} | ${options.map((o) => `**${num(res.totals[o])}**`).join(' | ')} |`,
     '',
     `Ranking (computed by hearth): ${res.ranking.map((o, i) => `${i + 1}. ${o} (${num(res.totals[o])})`).join(', ')}.`,
@@ -80,7 +78,7 @@ export function formatRecord(r: DecisionRecord): string {
     }
   }
   if (r.risks.length) {
-    out.push('## Risks', '', '<!-- From the front matter. -->', '', '| Risk | Level | Mitigation |', '|---|---|---|', ...r.risks.map((x) => `| ${cell(x.risk)} | ${x.level ?? ''} | ${cell(x.mitigation ?? '')} |`), '');
+    out.push('## Risks', '', '<!-- From the front matter. -->', '', '| Risk | Level | Mitigation |', '|---|---|---|', ...r.risks.map((x) => `| ${mdCell(x.risk)} | ${x.level ?? ''} | ${mdCell(x.mitigation ?? '')} |`), '');
   }
   if (r.governs.length) {
     out.push('## Governs', '', '<!-- From the front matter: `hearth review` reports a spec that disagrees. -->', '', ...r.governs.map((g) => `* \`${g.path}\`: \`${String(g.value)}\``), '');

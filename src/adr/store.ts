@@ -3,6 +3,7 @@
  * all at once with every problem collected, written atomically, and an
  * index (`README.md`) regenerated from the records.
  */
+import { mdCell } from '../lib/text.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../write/index.js';
@@ -58,7 +59,7 @@ export function indexMarkdown(records: readonly DecisionRecord[]): string {
     ...records.map((r) => {
       const status = r.status === 'superseded' && r.supersededBy ? `superseded by [${r.supersededBy}](${recordFileName(r.supersededBy, records.find((x) => x.id === r.supersededBy)?.title ?? '')})` : r.status;
       const chosen = r.chosen ? `${r.chosen}${r.matrix ? ` (${round2(computeMatrix(r.matrix).totals[r.chosen] ?? 0)})` : ''}` : '';
-      return `| [${r.id}](${recordFileName(r.id, r.title)}) | ${r.title.replaceAll('|', '\\|')} | ${status} | ${r.date ?? ''} | ${chosen.replaceAll('|', '\\|')} |`;
+      return `| [${r.id}](${recordFileName(r.id, r.title)}) | ${mdCell(r.title)} | ${status} | ${r.date ?? ''} | ${mdCell(chosen)} |`;
     }),
     '',
   ];

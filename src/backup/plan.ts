@@ -4,10 +4,11 @@
  * targets → the failure domains the data and each copy live in → whether
  * the tier's RPO and the 3-2-1 rule hold. Pure: the model in, rows out.
  */
+import { mdCell } from '../lib/text.js';
 import type { LabModel } from '../model/types.js';
 import type { LabSpec } from '../spec/schema.js';
 import { cronMaxGapMinutes } from '../lib/cron.js';
-import { cidrContains, ipToInt, isIpv4, parseCidr } from '../lib/ip.js';
+import { cidrContains, ipToInt, isIpv4, isLocalHostName, isPrivateIpv4, parseCidr } from '../lib/ip.js';
 import { durationMinutes } from '../spec/validate-infra.js';
 
 type Target = NonNullable<LabSpec['backups']>['targets'][number];
@@ -42,9 +43,6 @@ function hostOf(url: string): string | undefined {
   return m?.[1];
 }
 
-function isPrivate(host: string): boolean {
-  return isIpv4(host) ? /^(10\.|172\.(1[6-9]|2\d|3[01])\.|192\.168\.|127\.)/.test(host) : /(\.local|\.lan|\.home|\.internal|\.svc(\.cluster\.local)?)$/.test(host) || !host.includes('.');
-}
 
 /** Where a target puts copies: off site or not, and which lab host holds them when known. */
 function placeTarget(t: Target, lab: LabModel): { offsite: boolean; place: string; host?: string } {
@@ -63,7 +61,7 @@ function placeTarget(t: Target, lab: LabModel): { offsite: boolean; place: strin
     return { offsite: t.offsite ?? false, place: t.host ? `host ${t.host} (${t.repository})` : `path ${t.repository}`, host: t.host };
   }
   const host = h ? byIp(h) : undefined;
-  const offsite = t.offsite ?? (h ? !(inLab(h) || isPrivate(h) || !!host) : true);
+  const offsite = t.offsite ?? (h ? !(inLab(h) || (isIpv4(h) ? isPrivateIpv4(h) : isLocalHostName(h)) || !!host) : true);
   return { offsite, place: host ? `host ${host}` : (h ?? t.type), host };
 }
 
@@ -155,13 +153,12 @@ function gapText(m?: number): string {
 }
 
 export function formatPlan(p: BackupPlan): string {
-  const cell = (s: string) => s.replaceAll('|', '\\|');
   const lines = [
     '| data set | tier | schedule (max gap) | targets | data lives on | RPO | 3-2-1 |',
     '|---|---|---|---|---|---|---|',
     ...p.rows.map(
       (r) =>
-        `| ${cell(r.dataSet)}${r.content ? ` (${r.content})` : ''} | ${r.tier ?? '—'} | ${r.schedule ? `\`${r.schedule}\` (${gapText(r.gapMinutes)})` : 'none'} | ${r.targets.map((t) => `${t.name}: ${t.place}${t.offsite ? ', off site' : ''}`).join('; ') || '—'} | ${cell(r.domains.join(', '))} | ${r.rpo ? `${r.rpo}: ${r.rpoHolds ? 'holds' : 'missed'}` : '—'} | ${r.threeTwoOne ? 'holds' : 'no'} |`,
+        `| ${mdCell(r.dataSet)}${r.content ? ` (${r.content})` : ''} | ${r.tier ?? '—'} | ${r.schedule ? `\`${r.schedule}\` (${gapText(r.gapMinutes)})` : 'none'} | ${r.targets.map((t) => `${t.name}: ${t.place}${t.offsite ? ', off site' : ''}`).join('; ') || '—'} | ${mdCell(r.domains.join(', '))} | ${r.rpo ? `${r.rpo}: ${r.rpoHolds ? 'holds' : 'missed'}` : '—'} | ${r.threeTwoOne ? 'holds' : 'no'} |`,
     ),
   ];
   const problems = p.rows.flatMap((r) => r.problems.map((x) => `- ${r.dataSet}: ${x}`));

@@ -66,3 +66,17 @@ export function parseRange(s: string): IpRange | undefined {
 export function rangesOverlap(a: IpRange, b: IpRange): boolean {
   return a.first <= b.last && b.first <= a.last;
 }
+
+/** RFC 1918 private networks: excluded from "internet" egress. */
+export const PRIVATE_CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
+const NOT_PUBLIC = [...PRIVATE_CIDRS, '127.0.0.0/8', '169.254.0.0/16'].map((c) => parseCidr(c)!);
+
+/** An IPv4 address that is not reachable from the internet: private, loopback or link-local. */
+export function isPrivateIpv4(ip: string): boolean {
+  return isIpv4(ip) && NOT_PUBLIC.some((c) => cidrContains(c, ipToInt(ip)));
+}
+
+/** A name that only resolves on a local network: a single label, or a local suffix (.local, .lan, .home.arpa, .internal, cluster Services). */
+export function isLocalHostName(host: string): boolean {
+  return !host.includes('.') || /\.(local|lan|home|home\.arpa|internal|localdomain|localhost|svc|svc\.cluster\.local)$/i.test(host);
+}

@@ -38,3 +38,8 @@ export function list(items: readonly string[]): string {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/** Text for a Markdown table cell: pipes escaped, line breaks flattened. */
+export function mdCell(s: string): string {
+  return s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}

@@ -6,12 +6,11 @@
 import { standardLabels, type K8sObject } from '../lib/k8s.js';
 import type { LabModel, ComponentInstance, NamespaceModel } from '../model/types.js';
 import type { Manifest } from '../catalog/types.js';
+import { PRIVATE_CIDRS } from '../lib/ip.js';
 
 const INSTANCE = 'app.kubernetes.io/instance';
 const NS_NAME = 'kubernetes.io/metadata.name';
 
-/** Private address ranges: excluded from "internet" egress. */
-const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
 function labels(lab: LabModel, name: string, instance: string, component: string) {
   return standardLabels(lab.name, name, instance, component);
@@ -181,7 +180,7 @@ function appPolicy(lab: LabModel, c: ComponentInstance, internet: boolean, webPo
   if (dependents.length) ingress.push({ from: dependents.map((d) => peer(lab, d)) });
   const egress: Record<string, unknown>[] = [];
   if (app.dependsOn.length) egress.push({ to: [...app.dependsOn].sort().map((d) => peer(lab, d)) });
-  if (internet) egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE } }] });
+  if (internet) egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...PRIVATE_CIDRS] } }] });
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',

@@ -12,6 +12,7 @@
  * (`sameAs`: a database password both PostgreSQL and its client read) points
  * at the same item and field, so the two Secrets cannot disagree.
  */
+import { mdCell } from '../lib/text.js';
 import { issue } from '../spec/issues.js';
 import type { LabModel } from '../model/types.js';
 import { standardLabels } from '../lib/k8s.js';
@@ -108,9 +109,6 @@ export function externalSecrets(model: LabModel, all: Plan[], result: SecretsRes
   result.files.push({ path: 'secret-store.md', contents: checklist(model, store, [...rows.values()]) });
 }
 
-function cell(s: string): string {
-  return s.replaceAll('|', '\\|');
-}
 
 function checklist(model: LabModel, store: NonNullable<ReturnType<typeof labSecretStore>>, rows: Row[]): string {
   const where =
@@ -128,7 +126,7 @@ function checklist(model: LabModel, store: NonNullable<ReturnType<typeof labSecr
     '',
     '| Item | Field | Kubernetes Secret: key | Value |',
     '| --- | --- | --- | --- |',
-    ...sorted.map((r) => `| \`${cell(r.ref.key)}\` | \`${cell(r.ref.property)}\` | ${cell(r.secret)} | ${cell(r.how)} |`),
+    ...sorted.map((r) => `| \`${mdCell(r.ref.key)}\` | \`${mdCell(r.ref.property)}\` | ${mdCell(r.secret)} | ${mdCell(r.how)} |`),
     '',
   ];
   return lines.join('\n');

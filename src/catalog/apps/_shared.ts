@@ -16,6 +16,7 @@ import type { Manifest, RenderContext } from '../types.js';
 import { meta, type MetaSource } from '../meta.js';
 import { NAME_RE } from '../../spec/schema.js';
 import type { AppModel, LabModel, ResourceAmounts, VolumeModel } from '../../model/types.js';
+import { PRIVATE_CIDRS, isPrivateIpv4 } from '../../lib/ip.js';
 
 // ---------------------------------------------------------------------------
 // Settings schemas
@@ -307,7 +308,7 @@ export function instancePods(app: string) {
 
 /** Egress rule to the internet: any address outside the private ranges. */
 export function internetEgress() {
-  return { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }] };
+  return { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...PRIVATE_CIDRS] } }] };
 }
 
 /** Egress to a service URL at a private address (an in-cluster Service or a LAN IP); undefined for public hosts, which internet egress covers. */
@@ -316,7 +317,7 @@ export function egressTo(server: string): Record<string, unknown> | undefined {
   const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
   const svc = /^[a-z0-9-]+\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(u.hostname);
   if (svc) return { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': svc[1] } } }] };
-  if (/^(10\.|172\.(1[6-9]|2[0-9]|3[01])\.|192\.168\.)[0-9.]+$/.test(u.hostname)) return { to: [{ ipBlock: { cidr: `${u.hostname}/32` } }], ports: [{ protocol: 'TCP', port }] };
+  if (isPrivateIpv4(u.hostname)) return { to: [{ ipBlock: { cidr: `${u.hostname}/32` } }], ports: [{ protocol: 'TCP', port }] };
   return undefined;
 }
 

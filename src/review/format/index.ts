@@ -4,6 +4,7 @@
  * architecture, strengths, gaps table, actions, verdict), JSON, and SARIF
  * 2.1.0 for code scanning.
  */
+import { mdCell } from '../../lib/text.js';
 import { formatPath } from '../../spec/issues.js';
 import type { ReviewResult } from '../run.js';
 import type { Category, Facts, Finding, Risk, Where } from '../types.js';
@@ -69,9 +70,6 @@ export function formatTerminal(r: ReviewResult, opts: { color?: boolean; locate?
 // ---------------------------------------------------------------------------
 // Markdown (seed 003's layout)
 
-function cell(s: string): string {
-  return s.replaceAll('|', '\\|').replaceAll('\n', ' ');
-}
 
 function stackRows(f: Facts): [string, string, string][] {
   const rows: [string, string, string][] = [];
@@ -107,7 +105,7 @@ export function formatMarkdown(r: ReviewResult, opts: { date: string; locate?: L
     '',
     '| Layer | Technology | Purpose |',
     '|-------|-----------|---------|',
-    ...stackRows(f).map(([a, b, c]) => `| **${a}** | ${cell(b)} | ${cell(c)} |`),
+    ...stackRows(f).map(([a, b, c]) => `| **${a}** | ${mdCell(b)} | ${mdCell(c)} |`),
     '',
   ];
   if (f.apps.length) out.push('### Deployed Applications', '', ...f.apps.map((a) => `- ${a.name}${a.module && a.module !== a.name ? ` (${a.module})` : ''}`), '');
@@ -118,20 +116,20 @@ export function formatMarkdown(r: ReviewResult, opts: { date: string; locate?: L
   const gaps = r.findings.filter((x) => x.risk !== 'info');
   if (gaps.length) {
     out.push('| Area | Current State | Risk Level |', '|------|---------------|------------|');
-    for (const g of gaps) out.push(`| ${CATEGORY_TITLE[g.category]} | ${cell(g.message)} | **${RISK_TITLE[g.risk]}** — ${cell(g.why.split(/(?<=\.)\s/)[0].replace(/\.$/, '').toLowerCase())} |`);
+    for (const g of gaps) out.push(`| ${CATEGORY_TITLE[g.category]} | ${mdCell(g.message)} | **${RISK_TITLE[g.risk]}** — ${mdCell(g.why.split(/(?<=\.)\s/)[0].replace(/\.$/, '').toLowerCase())} |`);
   } else out.push('No gaps found.');
   out.push('', '## Decision', '', '### Immediate Actions', '');
   const immediate = r.findings.filter((x) => x.risk === 'high' || x.risk === 'medium');
-  if (immediate.length) immediate.forEach((x, i) => out.push(`${i + 1}. **${cell(x.fix.charAt(0).toUpperCase() + x.fix.slice(1))}** — ${cell(x.message)} (\`${x.rule}\`)`));
+  if (immediate.length) immediate.forEach((x, i) => out.push(`${i + 1}. **${mdCell(x.fix.charAt(0).toUpperCase() + x.fix.slice(1))}** — ${mdCell(x.message)} (\`${x.rule}\`)`));
   else out.push('None.');
   out.push('', '### Medium-Term Improvements', '');
   const later = r.findings.filter((x) => x.risk === 'low');
   if (later.length) {
     out.push('| Priority | Improvement | Rationale |', '|----------|-------------|-----------|');
-    later.forEach((x, i) => out.push(`| P${Math.min(3, i + 1)} | ${cell(x.fix)} | ${cell(x.why)} |`));
+    later.forEach((x, i) => out.push(`| P${Math.min(3, i + 1)} | ${mdCell(x.fix)} | ${mdCell(x.why)} |`));
   } else out.push('None.');
   const info = r.findings.filter((x) => x.risk === 'info');
-  if (info.length) out.push('', '### Notes', '', ...info.map((x) => `- ${cell(x.message)} (\`${x.rule}\`)`));
+  if (info.length) out.push('', '### Notes', '', ...info.map((x) => `- ${mdCell(x.message)} (\`${x.rule}\`)`));
   if (f.assumptions.length) out.push('', '### Assumptions', '', ...f.assumptions.map((a) => `- ${a}`));
   out.push('', '## Findings', '');
   for (const x of r.findings) {

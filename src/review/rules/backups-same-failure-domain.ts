@@ -1,12 +1,10 @@
-import { isIpv4, ipToInt, parseCidr, cidrContains } from '../../lib/ip.js';
+import { isIpv4, isLocalHostName, isPrivateIpv4 } from '../../lib/ip.js';
 import { defineRule, type BackupFact, type Facts } from '../types.js';
 
 /** Where K3s writes etcd snapshots unless told otherwise (--etcd-snapshot-dir: ${data-dir}/server/db/snapshots). */
 export const K3S_SNAPSHOT_DIR = '/var/lib/rancher/k3s/server/db/snapshots';
 
 /** Private, loopback and link-local blocks: reachable only on a local network (100.64/10, tailnets, is left out). */
-const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16'].map((c) => parseCidr(c)!);
-const LOCAL_SUFFIX = /\.(local|lan|home|home\.arpa|internal|localdomain|localhost)$/i;
 
 export interface Place {
   /** inside: the lab's own failure domain; outside: another site; unknown: the input does not say. */
@@ -59,9 +57,9 @@ export function placeOf(facts: Facts, b: BackupFact): Place {
   if (node) return node.inCluster ? { at: 'inside', what: `the cluster node ${node.name}`, same: 'machine' } : { at: 'inside', what: `the lab's machine ${node.name}` };
   if (facts.ingresses.some((i) => i.hosts.some((h) => h.toLowerCase() === host))) return { at: 'inside', what: `${host}, served through the lab's own ingress`, same: 'cluster' };
   if (isIpv4(host)) {
-    return PRIVATE.some((c) => cidrContains(c, ipToInt(host))) ? { at: 'inside', what: `${host}, a private address on the lab's own network` } : { at: 'outside' };
+    return isPrivateIpv4(host) ? { at: 'inside', what: `${host}, a private address on the lab's own network` } : { at: 'outside' };
   }
-  if (LOCAL_SUFFIX.test(host) || !host.includes('.')) return { at: 'inside', what: `${host}, a local network name` };
+  if (isLocalHostName(host)) return { at: 'inside', what: `${host}, a local network name` };
   return { at: 'outside' };
 }
 

@@ -14,6 +14,7 @@ command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible)
 command -v netplan >/dev/null 2>&1 || missing+=(netplan.io)
 command -v restic >/dev/null 2>&1 || missing+=(restic)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test: installing ${missing[*]} with apt-get"

@@ -15,7 +15,7 @@ import { accessSync, constants as fsc, existsSync, promises as fs, readFileSync 
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { filesBackupScript, filesRestoreScript, postgresBackupScript, postgresRestoreScript } from './scripts.js';
+import { filesBackupScript, filesRestoreScript, postgresBackupScript, postgresRestoreScript } from '../lib/backup-scripts.js';
 
 // ---------------------------------------------------------------- report types
 
@@ -850,6 +850,11 @@ export async function runDrill(opts: DrillOptions = {}): Promise<DrillReport> {
     };
     const context = (env: Record<string, string>, filesPath: string): DrillContext => ({ dir, repositories, env, filesPath, psql: (sql) => cluster.psql(DB, sql) });
 
+    // The two containers of a CronJob pod each see only their half of the environment.
+    const withoutRestic = (env: Record<string, string>) => Object.fromEntries(Object.entries(env).filter(([k]) => !/^(RESTIC_|KEEP_ARGS|BACKUP_TAGS|AWS_)/.test(k)));
+    const withoutPg = (env: Record<string, string>) => Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('PG') || k === 'PGDATABASE'));
+    const dumpFile = path.join(dir, 'tmp', 'shared.dump');
+
     // ------------------------------------------------------------ postgres
     if (parts.has('postgres')) {
       const pgEnv = () => ({ ...baseScriptEnv, PGHOST: '127.0.0.1', PGPORT: String(cluster.port), PGUSER: 'postgres', PGDATABASE: DB });
@@ -870,7 +875,9 @@ export async function runDrill(opts: DrillOptions = {}): Promise<DrillReport> {
           const rows = tables.reduce((n, r) => n + r.rows, 0);
           return `${tables.length} tables, ${rows} rows, ${before.relations.size - tables.length} views, ${before.objects.size} schema objects`;
         })) &&
-        (await step('postgres backup script', () => script('postgres-backup.sh', pgEnv()))) &&
+        // As the CronJob runs it: the dump half (postgres image, no restic secrets), then the upload half (restic image).
+        (await step('postgres backup script, dump phase', () => script('postgres-backup.sh', { ...withoutRestic(pgEnv()), BACKUP_PHASE: 'dump', DUMP_FILE: dumpFile }))) &&
+        (await step('postgres backup script, upload phase', () => script('postgres-backup.sh', { ...withoutPg(pgEnv()), BACKUP_PHASE: 'upload', DUMP_FILE: dumpFile }))) &&
         (await step('postgres snapshots in every repository', () => everyRepository(`pg:${DB}`))) &&
         (await step('drop and recreate the database', async () => {
           await cluster.psql('postgres', `DROP DATABASE ${DB} WITH (FORCE);\nCREATE DATABASE ${DB};`);
@@ -881,7 +888,9 @@ export async function runDrill(opts: DrillOptions = {}): Promise<DrillReport> {
       if (ready && before) {
         restoreEnv = pgEnv();
         if (opts.hooks?.beforeRestore) await opts.hooks.beforeRestore('postgres', context(restoreEnv, ''));
-        await step('postgres restore script', () => script('postgres-restore.sh', restoreEnv!));
+        // As the restore CronJob runs it: fetch (restic image), then pg_restore (postgres image).
+        (await step('postgres restore script, fetch phase', () => script('postgres-restore.sh', { ...withoutPg(restoreEnv!), BACKUP_PHASE: 'fetch', DUMP_FILE: dumpFile }))) &&
+          (await step('postgres restore script, restore phase', () => script('postgres-restore.sh', { ...withoutRestic(restoreEnv!), BACKUP_PHASE: 'restore', DUMP_FILE: dumpFile })));
         if (opts.hooks?.afterRestore) await opts.hooks.afterRestore('postgres', context(restoreEnv, ''));
         // Compare even after a failed restore: the report shows what came back.
         await step('compare database', async () => {

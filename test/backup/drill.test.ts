@@ -184,7 +184,7 @@ describe('backup drill: the rendered scripts for real', { skip, concurrency: 2 }
     assert.deepEqual(report.missing, []);
 
     const steps = new Map(report.steps.map((s) => [s.name, s]));
-    for (const name of ['postgres backup script', 'postgres snapshots in every repository', 'postgres restore script', 'files backup script', 'files snapshots in every repository', 'files restore script', 'stop PostgreSQL', 'remove the work directory']) {
+    for (const name of ['postgres backup script, dump phase', 'postgres backup script, upload phase', 'postgres snapshots in every repository', 'postgres restore script, fetch phase', 'postgres restore script, restore phase', 'files backup script', 'files snapshots in every repository', 'files restore script', 'stop PostgreSQL', 'remove the work directory']) {
       assert.equal(steps.get(name)?.ok, true, `step ${name}`);
     }
     // Both repositories got the snapshots: the every-repository loop ran.
@@ -235,8 +235,9 @@ describe('backup drill: the rendered scripts for real', { skip, concurrency: 2 }
     });
     assert.ok(corrupted > 0, 'pack files were corrupted');
     assert.equal(report.ok, false, formatDrillReport(report));
-    const restore = report.steps.find((s) => s.name === 'postgres restore script');
-    assert.equal(restore?.ok, false, `the restore script fails: ${JSON.stringify(restore)}`);
+    const fetch = report.steps.find((s) => s.name === 'postgres restore script, fetch phase');
+    assert.equal(fetch?.ok, false, `the fetch phase fails: ${JSON.stringify(fetch)}`);
+    assert.equal(report.steps.some((s) => s.name === 'postgres restore script, restore phase'), false, 'pg_restore does not run after a failed fetch');
     assert.ok(report.tables.length > 0 && report.tables.some((t) => !t.ok), 'the comparison shows what did not come back');
     assert.match(formatDrillReport(report), /FAILED/);
     assertCleanedUp(report);

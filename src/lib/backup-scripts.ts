@@ -12,6 +12,11 @@
  *   KEEP_ARGS             restic forget --keep-* arguments of the tier (snapshots are grouped
  *                         by paths and tags: every CronJob pod has another hostname)
  *   PG*                   libpq variables of the database (postgres scripts)
+ *   BACKUP_PHASE          postgres scripts only: `all` (default: dump and upload here),
+ *                         or one half each, so two containers of one pod can run them
+ *                         (the postgres image has pg_dump, the restic image restic):
+ *                         backup `dump` | `upload`, restore `fetch` | `restore`
+ *   DUMP_FILE             the dump both halves share (an emptyDir), when split
  *   BACKUP_PATH           the directory to back up or restore into (files scripts)
  * Values never appear in the script: it reads them at run time.
  */
@@ -28,11 +33,29 @@ set -eu
 # shellcheck disable=SC3040
 if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
 
-: "\${RESTIC_REPOSITORIES:?set RESTIC_REPOSITORIES (space-separated restic repositories)}"
-: "\${RESTIC_PASSWORD:?set RESTIC_PASSWORD}"
-export RESTIC_PASSWORD
-
+# The repositories and their password: only the steps that run restic need them.
+need_restic() {
+  : "\${RESTIC_REPOSITORIES:?set RESTIC_REPOSITORIES (space-separated restic repositories)}"
+  : "\${RESTIC_PASSWORD:?set RESTIC_PASSWORD}"
+  export RESTIC_PASSWORD
+}
 `;
+
+/** BACKUP_PHASE of the postgres scripts: the whole job here, or one half in each container. */
+function phases(whole: string, first: string, second: string): string {
+  return `phase="\${BACKUP_PHASE:-${whole}}"
+case "$phase" in
+  ${whole} | ${first} | ${second}) ;;
+  *) echo "BACKUP_PHASE must be ${whole}, ${first} or ${second} (got $phase)" >&2; exit 2 ;;
+esac
+if [ "$phase" = ${whole} ]; then
+  dump=$(mktemp)
+  trap 'rm -f "$dump"' EXIT
+else
+  : "\${DUMP_FILE:?set DUMP_FILE (the dump the ${first} and ${second} phases share)}"
+  dump=$DUMP_FILE
+fi`;
+}
 
 /** What only the backup scripts need: tags and repository initialisation. */
 const BACKUP_COMMON = `
@@ -66,12 +89,19 @@ export function postgresBackupScript(): string {
 ${COMMON}
 ${BACKUP_COMMON}
 
+${phases('all', 'dump', 'upload')}
 : "\${PGDATABASE:?set PGDATABASE}"
 name="\${PGDATABASE}.dump"
-dump=$(mktemp)
-trap 'rm -f "$dump"' EXIT
-echo "==> pg_dump $PGDATABASE from \${PGHOST:-localhost}:\${PGPORT:-5432}"
-pg_dump --format=custom --no-owner --no-privileges --file="$dump" "$PGDATABASE"
+if [ "$phase" != upload ]; then
+  echo "==> pg_dump $PGDATABASE from \${PGHOST:-localhost}:\${PGPORT:-5432}"
+  pg_dump --format=custom --no-owner --no-privileges --file="$dump" "$PGDATABASE"
+fi
+if [ "$phase" = dump ]; then
+  echo "==> dumped $PGDATABASE to $dump"
+  exit 0
+fi
+[ -s "$dump" ] || { echo "no dump of $PGDATABASE at $dump: did the dump phase run?" >&2; exit 1; }
+need_restic
 for repo in $RESTIC_REPOSITORIES; do
   ensure_repo "$repo"
   echo "==> restic backup $name to $repo"
@@ -94,21 +124,33 @@ export function postgresRestoreScript(): string {
 # are dropped and recreated).
 ${COMMON}
 
+${phases('all', 'fetch', 'restore')}
 : "\${PGDATABASE:?set PGDATABASE}"
 name="\${PGDATABASE}.dump"
-for repo in $RESTIC_REPOSITORIES; do
-  if restic --repo "$repo" snapshots --tag "pg:$PGDATABASE" --latest 1 --json 2>/dev/null | grep -q '"id"'; then
-    echo "==> restoring $name from $repo"
-    dump=$(mktemp)
-    trap 'rm -f "$dump"' EXIT
-    restic --repo "$repo" dump --tag "pg:$PGDATABASE" latest "/$name" > "$dump"
-    pg_restore --clean --if-exists --no-owner --no-privileges --dbname="$PGDATABASE" "$dump"
-    echo "==> done"
-    exit 0
+if [ "$phase" != restore ]; then
+  need_restic
+  found=
+  for repo in $RESTIC_REPOSITORIES; do
+    if restic --repo "$repo" snapshots --tag "pg:$PGDATABASE" --latest 1 --json 2>/dev/null | grep -q '"id"'; then
+      echo "==> fetching $name from $repo"
+      restic --repo "$repo" dump --tag "pg:$PGDATABASE" latest "/$name" > "$dump"
+      found=1
+      break
+    fi
+  done
+  if [ -z "$found" ]; then
+    echo "no dump of $PGDATABASE in any repository: $RESTIC_REPOSITORIES" >&2
+    exit 1
   fi
-done
-echo "no dump of $PGDATABASE in any repository: $RESTIC_REPOSITORIES" >&2
-exit 1
+fi
+if [ "$phase" = fetch ]; then
+  echo "==> fetched $name to $dump"
+  exit 0
+fi
+[ -s "$dump" ] || { echo "no dump of $PGDATABASE at $dump: did the fetch phase run?" >&2; exit 1; }
+echo "==> pg_restore $PGDATABASE on \${PGHOST:-localhost}:\${PGPORT:-5432}"
+pg_restore --clean --if-exists --no-owner --no-privileges --dbname="$PGDATABASE" "$dump"
+echo "==> done"
 `;
 }
 
@@ -124,6 +166,7 @@ ${BACKUP_COMMON}
 : "\${BACKUP_NAME:?set BACKUP_NAME (the data set, e.g. vaultwarden-data)}"
 # Absolute, so the snapshot keeps the directory itself (and its mode) under its own path.
 BACKUP_PATH=$(cd "$BACKUP_PATH" && pwd -P)
+need_restic
 for repo in $RESTIC_REPOSITORIES; do
   ensure_repo "$repo"
   echo "==> restic backup $BACKUP_PATH ($BACKUP_NAME) to $repo"
@@ -148,6 +191,7 @@ ${COMMON}
 : "\${BACKUP_PATH:?set BACKUP_PATH (where to restore)}"
 : "\${BACKUP_NAME:?set BACKUP_NAME (the data set)}"
 mkdir -p "$BACKUP_PATH"
+need_restic
 for repo in $RESTIC_REPOSITORIES; do
   if restic --repo "$repo" snapshots --tag "files:$BACKUP_NAME" --latest 1 --json 2>/dev/null | grep -q '"id"'; then
     # Snapshots keep the absolute path they were taken at: restore into a scratch

@@ -74,15 +74,6 @@ export function backupPlan(lab: LabModel): BackupPlan {
   const nasOf = (server?: string) => lab.spec.hosts.find((h) => h.ip === server || h.name === server)?.name ?? server;
   const clusterHosts = [...new Set((lab.cluster?.nodes ?? []).map((n) => n.host))].sort();
 
-  const tierFor = (q: { app?: string; volume?: string; node?: string }): Tier | undefined => {
-    const a =
-      b?.assign.find((x) => q.app && x.app === q.app && x.volume === q.volume) ??
-      b?.assign.find((x) => q.app && x.app === q.app && !x.volume) ??
-      b?.assign.find((x) => q.node && x.node === q.node);
-    const name = a?.tier ?? b?.default;
-    return name ? tiers.get(name) : undefined;
-  };
-
   const row = (dataSet: string, kind: PlanRow['kind'], domains: string[], tier: Tier | undefined, content?: string, ownSchedule?: { schedule: string; place: string }): PlanRow => {
     const problems: string[] = [];
     const ts = tier
@@ -107,42 +98,26 @@ export function backupPlan(lab: LabModel): BackupPlan {
     return { dataSet, kind, content, tier: tier?.name, schedule, targets: ts.map(({ name, offsite: o, place }) => ({ name, offsite: o, place })), domains, rpo: tier?.rpo, gapMinutes: gap, rpoHolds, threeTwoOne, problems };
   };
 
-  for (const app of lab.apps) {
-    const tenants =
-      app.module === 'postgresql'
-        ? [...lab.apps.filter((a) => a.links.postgresql === app.name).map((a) => a.name), ...(((app.config as { extraDatabases?: string[] }).extraDatabases ?? []) as string[])].sort()
-        : [];
-    for (const v of app.volumes) {
-      if (v.content === 'cache') continue;
-      const sc = lab.storageClasses.find((c) => c.name === v.storageClass);
+  for (const set of lab.backupSets) {
+    const tier = set.tier ? tiers.get(set.tier) : undefined;
+    if (set.kind === 'volume' || set.kind === 'database') {
+      const sc = lab.storageClasses.find((c) => c.name === set.storageClass);
       const domains =
         sc?.type === 'nfs' ? [`NAS ${nasOf(sc.server)}`] : sc?.type === 'local-path' ? clusterHosts.map((h) => `node-local on host ${h}`) : clusterHosts.map((h) => `replica on host ${h}`);
-      if (app.module === 'postgresql' && v.content === 'database' && tenants.length) {
-        for (const db of tenants) rows.push(row(`${app.name}/${db}`, 'database', domains, tierFor({ app: db }) ?? tierFor({ app: app.name, volume: v.name }), 'database'));
-        continue;
-      }
-      rows.push(row(`${app.name}/${v.name}`, 'volume', domains, tierFor({ app: app.name, volume: v.name }), v.content));
+      rows.push(row(set.id, set.kind, domains, tier, set.content));
+    } else if (set.kind === 'guest') {
+      const n = spec.nodes.find((x) => x.name === set.node)!;
+      rows.push(row(set.id, 'guest', [`host ${n.host}`], tier, set.content));
+    } else {
+      const snap = spec.cluster?.k3s?.etcdSnapshots;
+      const cp = lab.cluster!.controlPlane;
+      rows.push(
+        row(set.id, 'cluster-state', [...new Set(cp.map((n) => `host ${n.host}`))], undefined, set.content, {
+          schedule: snap?.schedule ?? '0 */12 * * *',
+          place: snap?.dir ? `path ${snap.dir}` : "each server's disk (/var/lib/rancher/k3s/server/db/snapshots)",
+        }),
+      );
     }
-  }
-  for (const n of spec.nodes) {
-    if (n.kind === 'bare-metal') continue;
-    const assigned = b?.assign.some((x) => x.node === n.name) || n.kind === 'lxc' || (lab.cluster && !lab.cluster.nodes.some((x) => x.name === n.name));
-    if (!assigned) continue;
-    rows.push(row(`node ${n.name}`, 'guest', [`host ${n.host}`], tierFor({ node: n.name }), n.kind));
-  }
-  if (lab.cluster?.datastore.type === 'embedded-etcd' && lab.cluster.distribution === 'k3s') {
-    const snap = spec.cluster?.k3s?.etcdSnapshots;
-    const cp = lab.cluster.controlPlane;
-    rows.push(
-      row(
-        'cluster state (etcd)',
-        'cluster-state',
-        [...new Set(cp.map((n) => `host ${n.host}`))],
-        undefined,
-        'database',
-        { schedule: snap?.schedule ?? '0 */12 * * *', place: snap?.dir ? `path ${snap.dir}` : 'each server\'s disk (/var/lib/rancher/k3s/server/db/snapshots)' },
-      ),
-    );
   }
   return { rows, ok: rows.every((r) => r.problems.length === 0) };
 }

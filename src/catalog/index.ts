@@ -18,6 +18,7 @@ import prometheusOperatorCrds from './platform/prometheus-operator-crds.js';
 import sealedSecretsController from './platform/sealed-secrets-controller.js';
 import externalSecretsController from './platform/external-secrets-controller.js';
 import labSecrets from './platform/lab-secrets.js';
+import backupJobs from './platform/backup-jobs.js';
 import traefik from './platform/traefik.js';
 import container from './apps/container.js';
 import devContainers from './apps/dev-containers.js';
@@ -68,6 +69,7 @@ const modules = [
   ingressNginx,
   kubePrometheusStack,
   labSecrets,
+  backupJobs,
   localPath,
   loki,
   longhorn,

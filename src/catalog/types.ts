@@ -126,6 +126,11 @@ export interface AppTraits {
   login?: boolean;
   /** Backups the app takes of the lab (Velero schedules): for the review and the backup plan. */
   backups?: BackupTrait[];
+  /**
+   * Claims the app's chart creates itself (a StatefulSet's volumeClaimTemplate),
+   * so the backup plan and the backup jobs know them although hearth renders no PVC.
+   */
+  chartVolumes?: { name: string; claim: (app: string) => string; accessMode: 'ReadWriteOnce' | 'ReadWriteMany'; content: VolumeContent }[];
 }
 
 export interface BackupTrait {

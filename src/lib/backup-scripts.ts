@@ -17,6 +17,7 @@
  *                         (the postgres image has pg_dump, the restic image restic):
  *                         backup `dump` | `upload`, restore `fetch` | `restore`
  *   DUMP_FILE             the dump both halves share (an emptyDir), when split
+ *   RESTORE_ROLE          postgres restore: the role the restored objects belong to
  *   BACKUP_PATH           the directory to back up or restore into (files scripts)
  * Values never appear in the script: it reads them at run time.
  */
@@ -149,7 +150,12 @@ if [ "$phase" = fetch ]; then
 fi
 [ -s "$dump" ] || { echo "no dump of $PGDATABASE at $dump: did the fetch phase run?" >&2; exit 1; }
 echo "==> pg_restore $PGDATABASE on \${PGHOST:-localhost}:\${PGPORT:-5432}"
-pg_restore --clean --if-exists --no-owner --no-privileges --dbname="$PGDATABASE" "$dump"
+# RESTORE_ROLE: the database owner the restored objects belong to (the dump carries no owners).
+if [ -n "\${RESTORE_ROLE:-}" ]; then
+  pg_restore --clean --if-exists --no-owner --no-privileges --role="$RESTORE_ROLE" --dbname="$PGDATABASE" "$dump"
+else
+  pg_restore --clean --if-exists --no-owner --no-privileges --dbname="$PGDATABASE" "$dump"
+fi
 echo "==> done"
 `;
 }

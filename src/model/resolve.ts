@@ -9,6 +9,7 @@ import { issue, type Issue } from '../spec/issues.js';
 import { convertZodIssue } from '../spec/check.js';
 import { catalog as defaultCatalog, LAYERS, type CatalogModule } from '../catalog/index.js';
 import { closest, list } from '../lib/text.js';
+import { resolveBackupSets } from './backups.js';
 import type {
   LabModel,
   AppModel,
@@ -116,6 +117,7 @@ export function resolveLab(spec: LabSpec, opts: ResolveOptions = {}): ResolveRes
     namespaces: [],
     apps: [],
     components: [],
+    backupSets: [],
   };
 
   // Apps: module lookup, settings, traits.
@@ -250,6 +252,11 @@ export function resolveLab(spec: LabSpec, opts: ResolveOptions = {}): ResolveRes
       }
     }
   }
+
+  // Backup data sets (platform components such as the backup jobs read them).
+  const backups = resolveBackupSets(model);
+  model.backupSets = backups.sets;
+  issues.push(...backups.issues);
 
   // Platform components implied by the spec.
   const platform: ComponentInstance[] = [];

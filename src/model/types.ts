@@ -130,6 +130,29 @@ export interface IngressModel {
   namespace: string;
 }
 
+/** A piece of persistent data and its backup tier (src/model/backups.ts). */
+export interface BackupSet {
+  /** `vaultwarden/data`, `postgresql/paperless` (a database), `node pgdb`, `cluster state (etcd)`. */
+  id: string;
+  /** Object-name safe: `vaultwarden-data`, `postgresql-paperless`. */
+  slug: string;
+  kind: 'volume' | 'database' | 'guest' | 'cluster-state';
+  content?: string;
+  /** Tier name, when the data has one. */
+  tier?: string;
+  /** Volumes and databases: the app holding the data, its namespace, volume and claim. */
+  app?: string;
+  namespace?: string;
+  volume?: string;
+  claim?: string;
+  storageClass?: string;
+  accessMode?: 'ReadWriteOnce' | 'ReadWriteMany';
+  /** Databases of a shared PostgreSQL: the database name. */
+  database?: string;
+  /** Guests: the node name. */
+  node?: string;
+}
+
 export interface LabModel {
   spec: LabSpec;
   name: string;
@@ -150,4 +173,6 @@ export interface LabModel {
   components: ComponentInstance[];
   /** Namespace of the monitoring stack, when metrics are on. */
   monitoringNamespace?: string;
+  /** Every piece of persistent data and its backup tier. */
+  backupSets: BackupSet[];
 }

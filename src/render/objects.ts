@@ -3,6 +3,7 @@
  * Namespaces (with quotas, limit ranges and baseline network policies) and,
  * per app, PVCs, the Ingress and the NetworkPolicy derived from dependencies.
  */
+import { recurringLabels } from '../catalog/platform/longhorn.js';
 import { standardLabels, type K8sObject } from '../lib/k8s.js';
 import type { LabModel, ComponentInstance, NamespaceModel } from '../model/types.js';
 import type { Manifest } from '../catalog/types.js';
@@ -97,6 +98,13 @@ function baselinePolicies(lab: LabModel, ns: NamespaceModel): Manifest[] {
   ];
 }
 
+/** A Longhorn volume with a backup tier joins the tier's recurring snapshot group. */
+function longhornTierLabels(lab: LabModel, app: string, v: { name: string; storageClass: string }): Record<string, string> {
+  const set = lab.backupSets.find((s) => s.app === app && s.volume === v.name && s.tier);
+  const longhorn = lab.storageClasses.find((c) => c.name === v.storageClass)?.type === 'longhorn';
+  return set && longhorn ? recurringLabels(set.tier!) : {};
+}
+
 /** PVCs, Ingress and NetworkPolicy for one app. */
 export function appObjects(lab: LabModel, c: ComponentInstance): Manifest[] {
   const app = c.app!;
@@ -108,7 +116,7 @@ export function appObjects(lab: LabModel, c: ComponentInstance): Manifest[] {
       object: {
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
-        metadata: { name: v.claim, namespace: app.namespace, labels: labels(lab, c.module.name, app.name, v.name) },
+        metadata: { name: v.claim, namespace: app.namespace, labels: { ...labels(lab, c.module.name, app.name, v.name), ...longhornTierLabels(lab, app.name, v) } },
         spec: { accessModes: [v.accessMode], storageClassName: v.storageClass, resources: { requests: { storage: v.size } } },
       },
     });

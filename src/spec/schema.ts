@@ -669,6 +669,7 @@ const BackupTarget = z.discriminatedUnion('type', [
     offsite: z.boolean().optional().describe('Outside the lab (another site, a cloud). Default: judged from the repository (s3:/b2: and public hosts are off-site).'),
     host: name.optional().describe('The host (hosts[].name) whose disks hold a path repository, for failure domains.'),
     password: SecretRef.describe('Secret and key holding the repository password.'),
+    ssh: name.optional().describe('For sftp: repositories reached from the cluster: a Secret with keys id_ed25519 and known_hosts (the backup jobs mount it as ~/.ssh).'),
   }),
   z.strictObject({
     type: z.literal('s3'),

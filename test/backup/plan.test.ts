@@ -10,7 +10,7 @@ import { hearth } from '../helpers/cli.js';
 import { ROOT } from '../helpers/labs.js';
 
 const targets = [
-  { name: 'nas', type: 'restic', repository: 'sftp:backup@192.168.1.5:/volume1/restic', password: { secret: 'restic', key: 'password' } },
+  { name: 'nas', type: 'restic', repository: 'sftp:backup@192.168.1.5:/volume1/restic', password: { secret: 'restic', key: 'password' }, ssh: 'restic-ssh' },
   { name: 'b2', type: 's3', endpoint: 'https://s3.us-west-004.backblazeb2.com', bucket: 'lab', credentials: 'b2', password: { secret: 'restic', key: 'password' } },
 ];
 

@@ -215,3 +215,34 @@ test('velero: cron expressions', () => {
     assert.ok(cronScheduleError(bad, { every: true }), bad);
   }
 });
+
+test('velero: one Schedule per backup tier holding cluster data, over the tier\'s namespaces, kept as long as the tier keeps copies', async () => {
+  const lab = testLab(
+    [
+      { name: 'velero', module: 'velero', namespace: 'backup', config: { bucket: 'homelab-backups', credentials: { secret: 's3-creds', key: 'cloud' }, schedules: [{ name: 'daily', schedule: '0 3 * * *' }] } },
+      { name: 'vaultwarden', namespace: 'apps' },
+    ],
+    {
+      namespaces,
+      backups: {
+        targets: [{ name: 'nas', type: 'restic', repository: 'rest:http://192.168.1.5:8000/', password: { secret: 'restic', key: 'password' } }],
+        tiers: [
+          { name: 'critical', schedule: '0 * * * *', retention: { hourly: 24, daily: 14 }, targets: ['nas'] },
+          { name: 'unused', schedule: '0 4 * * *', targets: ['nas'] },
+        ],
+        assign: [{ app: 'vaultwarden', tier: 'critical' }],
+      },
+    },
+  );
+  const r = renderWith([velero], lab);
+  assert.deepEqual(codes(r), []);
+  assert.deepEqual(await schemaErrors(r.files), []);
+  const s = release(r).spec.values.schedules;
+  assert.deepEqual(Object.keys(s).sort(), ['daily', 'tier-critical'], 'a tier without cluster data gets no schedule');
+  assert.deepEqual(s['tier-critical'], {
+    disabled: false,
+    schedule: '0 * * * *',
+    useOwnerReferencesInBackup: false,
+    template: { ttl: '336h0m0s', storageLocation: 'default', includedNamespaces: ['apps'], snapshotVolumes: false, defaultVolumesToFsBackup: false },
+  });
+});

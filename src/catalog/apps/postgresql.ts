@@ -80,6 +80,12 @@ export function roleSecretName(providerApp: string, role: string): string {
   return `${providerApp}-${role}`;
 }
 
+/** The server image and its postgres uid for a postgresql app's settings (backup jobs run pg_dump from the same image). */
+export function serverImage(config: unknown): { image: string; uid: number } {
+  const pgvector = (config as { pgvector?: boolean } | undefined)?.pgvector === true;
+  return pgvector ? { image: PGVECTOR_IMAGE, uid: UID.debian } : { image: POSTGRES_IMAGE, uid: UID.alpine };
+}
+
 export function superuserSecretName(app: string): string {
   return `${app}-superuser`;
 }

@@ -90,6 +90,8 @@ export default defineModule({
     login: true,
     web: { service: (app) => `${vaultService(app)}-ui`, port: VAULT_PORT },
     volumes: [],
+    // The chart's StatefulSet <fullname> claims data-<fullname>-0 (file storage: Vault's encrypted barrier).
+    chartVolumes: [{ name: 'data', claim: (app) => `data-${vaultService(app)}-0`, accessMode: 'ReadWriteOnce', content: 'files' }],
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
     replicas: 1,
   }),

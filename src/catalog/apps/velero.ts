@@ -157,6 +157,36 @@ export function scheduleValues(c: VeleroConfig): Record<string, unknown> {
   );
 }
 
+/** How long a tier's retention reaches back, as a Velero TTL: its longest keep-* horizon. */
+export function tierTtl(retention: Record<string, number | undefined>): string {
+  const hours: Record<string, number> = { hourly: 1, daily: 24, weekly: 168, monthly: 744, yearly: 8784 };
+  const h = Math.max(24, ...Object.entries(retention).map(([k, n]) => (n !== undefined && hours[k] ? n * hours[k] : 0)));
+  return `${h}h0m0s`;
+}
+
+/**
+ * One Schedule per backup tier holding data in the cluster: the objects of the
+ * tier's namespaces (claims, Secrets, config) on the tier's schedule, kept as long
+ * as the tier keeps its copies. Volume data travels with the backup jobs (restic),
+ * so these back up no volume contents.
+ */
+export function tierScheduleValues(lab: LabModel, c: VeleroConfig): Record<string, unknown> {
+  const own = new Set(c.schedules.map((s) => s.name));
+  const out: Record<string, unknown> = {};
+  for (const t of lab.spec.backups?.tiers ?? []) {
+    const namespaces = [...new Set(lab.backupSets.filter((s) => s.tier === t.name && s.namespace).map((s) => s.namespace!))].sort();
+    const name = `tier-${t.name}`;
+    if (!namespaces.length || own.has(name)) continue;
+    out[name] = {
+      disabled: false,
+      schedule: t.schedule,
+      useOwnerReferencesInBackup: false,
+      template: { ttl: tierTtl(t.retention), storageLocation: BACKUP_LOCATION, includedNamespaces: namespaces, snapshotVolumes: false, defaultVolumesToFsBackup: false },
+    };
+  }
+  return out;
+}
+
 /** The s3Url's host when it is an IPv4 address inside the lab LAN, or an in-cluster Service. */
 function sameFailureDomain(lab: LabModel, url: string): 'lan' | 'cluster' | undefined {
   const host = new URL(url).hostname;
@@ -260,7 +290,7 @@ export default defineModule({
             },
           }
         : {}),
-      schedules: scheduleValues(c),
+      schedules: { ...scheduleValues(c), ...tierScheduleValues(lab, c) },
       metrics: {
         enabled: true,
         serviceMonitor: { enabled: metrics },

@@ -83,6 +83,10 @@ helm upgrade --install loki grafana-community/loki \
   -f monitoring/loki/values-homelab.yaml \
   --wait --timeout 15m
 
+step 'backup-jobs (apps)'
+kubectl apply -f applications/backups/data-scripts.yaml
+kubectl apply -f applications/backups/data-postgresql-postgres.yaml
+
 step 'devbox (apps)'
 kubectl apply -f applications/devbox/ssh-configmap.yaml
 kubectl apply -f applications/devbox/dev-container-tom.yaml

@@ -21,7 +21,7 @@ for release in monitoring/prometheus-operator-crds nfs-provisioner/nfs-provision
   if [ "$status" = "deployed" ]; then ok "helm release $release"; else fail "helm release $release: ${status:-missing}"; fi
 done
 
-for ns in apps data dev docs infra ml monitoring nfs-provisioner; do
+for ns in apps data dev docs infra kube-system ml monitoring nfs-provisioner; do
   if ! kubectl get namespace "$ns" >/dev/null 2>&1; then fail "namespace $ns missing"; continue; fi
   if kubectl -n "$ns" wait --for=condition=Available deployment --all --timeout=60s >/dev/null 2>&1; then ok "deployments in $ns available"; else fail "deployments in $ns not available"; fi
   while read -r sts ready; do

@@ -97,6 +97,22 @@ export function createProgram(setCode: (c: ExitCode) => void): Command {
     .option('--json', 'print the result as JSON')
     .action((lab: string, opts) => run(operate().then((m) => m.status(lab, opts))));
 
+  program
+    .command('docs')
+    .description('architecture document, component pages, runbooks, traceability, decisions, review and diagrams from the lab (Markdown; --site adds a static HTML site)')
+    .argument('[lab]', 'hearth.yaml, hearth.config.ts, or a directory holding one', '.')
+    .option('-o, --out <dir>', 'where to write (default: docs/ beside the spec)')
+    .option('--site', 'also build the static site (index.html; opens from disk, no server needed)')
+    .option('--date <YYYY-MM-DD>', "the review's date (default today)")
+    .option('--force', 'overwrite generated files that were edited since')
+    .option('--json', 'print the result as JSON')
+    .action((lab: string, opts) => run(import('./commands/docs.js').then((m) => m.docs(lab, opts))));
+  withCluster(program.command('serve').description('build the docs site and serve it on 127.0.0.1, rebuilding when the lab changes; with --context, component pages show live status'))
+    .option('-o, --out <dir>', 'where to write the site (default: docs/ beside the spec)')
+    .option('--port <port>', 'port on 127.0.0.1 (default: any free port)')
+    .option('--date <YYYY-MM-DD>', "the review's date (default today)")
+    .action((lab: string, opts) => run(import('./commands/docs.js').then((m) => m.serve(lab, opts))));
+
   const backup = program.command('backup').description('backup tiers: the plan of every data set, and restore drills');
   backup
     .command('drill')

@@ -64,10 +64,16 @@ export async function serve(target: string, opts: DocsCommandOptions & ClusterOp
   const { serveDocs } = await import('../../docs/serve.js');
   let status: (() => Promise<unknown>) | undefined;
   if (opts.context || opts.kubeconfig) {
-    const { Kube } = await import('../../operate/kube.js');
+    const { Kube, KubeError, describeError } = await import('../../operate/kube.js');
     const { loadOperateLab } = await import('../../operate/lab.js');
     const { statusObjects } = await import('../../operate/status.js');
-    const kube = await Kube.connect({ context: opts.context, kubeconfig: opts.kubeconfig });
+    let kube: Awaited<ReturnType<typeof Kube.connect>>;
+    try {
+      kube = await Kube.connect({ context: opts.context, kubeconfig: opts.kubeconfig });
+    } catch (e) {
+      if (e instanceof KubeError) throw new ExitError(describeError(e), 2);
+      throw e;
+    }
     status = async () => {
       const lab = await loadOperateLab(target);
       if (!lab.lab) throw new Error('the lab spec has errors');

@@ -8,7 +8,7 @@ import { mdCell } from '../lib/text.js';
 import type { LabModel } from '../model/types.js';
 import type { LabSpec } from '../spec/schema.js';
 import { cronMaxGapMinutes } from '../lib/cron.js';
-import { cidrContains, ipToInt, isIpv4, isLocalHostName, isPrivateIpv4, parseCidr } from '../lib/ip.js';
+import { cidrContains, ipToInt, isIpv4, isLocalHostName, isPrivateIpv4, parseCidr, repositoryEndpoint } from '../lib/ip.js';
 import { durationMinutes } from '../spec/validate-infra.js';
 
 type Target = NonNullable<LabSpec['backups']>['targets'][number];
@@ -38,11 +38,6 @@ export interface BackupPlan {
   ok: boolean;
 }
 
-function hostOf(url: string): string | undefined {
-  const m = /^(?:sftp:(?:[^@]+@)?|rest:https?:\/\/|s3:https?:\/\/|https?:\/\/)([^/:]+)/.exec(url);
-  return m?.[1];
-}
-
 
 /** Where a target puts copies: off site or not, and which lab host holds them when known. */
 function placeTarget(t: Target, lab: LabModel): { offsite: boolean; place: string; host?: string } {
@@ -55,7 +50,7 @@ function placeTarget(t: Target, lab: LabModel): { offsite: boolean; place: strin
     return { offsite: t.offsite, place: host ? `host ${host}` : t.server, host };
   }
   const url = t.type === 's3' ? t.endpoint : t.repository;
-  const h = hostOf(url);
+  const h = repositoryEndpoint(url)?.host;
   if (t.type === 'restic' && !h && !/^(s3|b2|azure|gs|swift|rclone):/.test(t.repository)) {
     // A path: a mount on the machine running the job (often a NAS share); `host` says whose disks.
     return { offsite: t.offsite ?? false, place: t.host ? `host ${t.host} (${t.repository})` : `path ${t.repository}`, host: t.host };

@@ -11,7 +11,7 @@ import { LAYERS, type Layer } from '../catalog/types.js';
 import { formatBytes, parseBytes, parseCpu } from '../lib/quantity.js';
 import { mdCell, plural } from '../lib/text.js';
 import type { ComponentInstance, LabModel } from '../model/types.js';
-import { DOC_PATHS, type DocsInput } from './types.js';
+import { DOC_PATHS, LAYER_SPEC_BLOCKS, underSpecPath, type DocsInput } from './types.js';
 
 /** Link from architecture.md (at the docs root) to a page. */
 const link = (text: string, to: string) => `[${text}](${to})`;
@@ -42,7 +42,7 @@ const LAYER_PURPOSE: Record<Layer, string> = {
 /** Decision records that govern a spec path under one of the prefixes. */
 function decisionsFor(input: DocsInput, prefixes: string[]): string[] {
   return input.decisions
-    .filter((d) => d.record.status === 'accepted' && (d.record.governs ?? []).some((g) => prefixes.some((p) => g.path === p || g.path.startsWith(`${p}.`) || g.path.startsWith(`${p}[`))))
+    .filter((d) => d.record.status === 'accepted' && (d.record.governs ?? []).some((g) => prefixes.some((p) => underSpecPath(g.path, p))))
     .map((d) => link(d.record.id, DOC_PATHS.decision(d.file)) + `: ${d.record.title}`);
 }
 
@@ -205,8 +205,7 @@ export function architectureMarkdown(input: DocsInput): string {
     for (const c of cs) push(`- **${componentLink(c)}**: ${c.module.summary} (${chartText(c)}, namespace \`${c.namespace}\`).`);
     const chars = layerCharacteristics(lab, l);
     if (chars.length) push('', '**Characteristics**:', '', ...chars.map((x) => `- ${x}`));
-    const prefixes: Record<string, string[]> = { storage: ['storage'], networking: ['network'], certificates: ['tls'], ingress: ['ingress'], observability: ['observability'], crds: ['secrets'] };
-    push(...seeLine(input, prefixes[l] ?? []), '');
+    push(...seeLine(input, LAYER_SPEC_BLOCKS[l] ?? []), '');
   }
 
   if (lab.apps.length) {

@@ -12,22 +12,15 @@ import type { ComponentInstance } from '../model/types.js';
 import { relativeHref } from './links.js';
 import { filesOf, GENERATED } from './traceability.js';
 import type { RunbookEntry } from './runbooks.js';
-import { DOC_PATHS, type DocFile, type DocsInput } from './types.js';
+import { DOC_PATHS, LAYER_SPEC_BLOCKS, underSpecPath, type DocFile, type DocsInput } from './types.js';
 
 const md = (path: string, lines: string[]): DocFile => ({ path, contents: `${lines.join('\n').replace(/\n+$/, '')}\n` });
 
 /** Whether a decision's governs path concerns a component: `apps[name=x]...`, `components.x...`, or its layer's block. */
 function governsComponent(path: string, c: ComponentInstance): boolean {
   if (c.app) return path.startsWith(`apps[name=${c.id}]`);
-  if (path === `components.${c.id}` || path.startsWith(`components.${c.id}.`)) return true;
-  const block: Record<string, string[]> = {
-    storage: ['storage'],
-    certificates: ['tls'],
-    ingress: ['ingress'],
-    observability: ['observability'],
-    networking: ['network'],
-  };
-  return (block[c.layer] ?? []).some((b) => path === b || path.startsWith(`${b}.`));
+  if (underSpecPath(path, `components.${c.id}`)) return true;
+  return (LAYER_SPEC_BLOCKS[c.layer] ?? []).some((b) => underSpecPath(path, b));
 }
 
 export function componentPage(input: DocsInput, c: ComponentInstance, books: RunbookEntry[]): DocFile {

@@ -9,6 +9,7 @@ import type { RenderedFile } from '../render/files.js';
 import type { BackupPlan } from '../backup/plan.js';
 import type { ReviewResult } from '../review/run.js';
 import type { DecisionRecord } from '../adr/model.js';
+import type { Layer } from '../catalog/types.js';
 
 export interface DocsDecision {
   record: DecisionRecord;
@@ -53,3 +54,18 @@ export const DOC_PATHS = {
 /** The diagrams every lab gets, in this order. */
 export const DIAGRAMS = ['layers', 'dependencies', 'network', 'failure-domains'] as const;
 export type DiagramName = (typeof DIAGRAMS)[number];
+
+/** The spec blocks whose decisions concern a platform layer (a record governing `storage.default` concerns the storage layer). */
+export const LAYER_SPEC_BLOCKS: Partial<Record<Layer, string[]>> = {
+  crds: ['secrets'],
+  storage: ['storage'],
+  networking: ['network'],
+  certificates: ['tls'],
+  ingress: ['ingress'],
+  observability: ['observability'],
+};
+
+/** Whether a governs path is the spec block `prefix` or inside it. */
+export function underSpecPath(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}

@@ -80,3 +80,12 @@ export function isPrivateIpv4(ip: string): boolean {
 export function isLocalHostName(host: string): boolean {
   return !host.includes('.') || /\.(local|lan|home|home\.arpa|internal|localdomain|localhost|svc|svc\.cluster\.local)$/i.test(host);
 }
+
+/** Host and port a restic repository or S3 endpoint URL connects to (sftp: 22, http 80, https 443); undefined for paths and cloud schemes. */
+export function repositoryEndpoint(url: string): { host: string; port: number } | undefined {
+  const sftp = /^sftp:(?:[^@/]+@)?([^:/]+)/.exec(url);
+  if (sftp) return { host: sftp[1], port: 22 };
+  const web = /^(?:(?:rest|s3):)?(https?):\/\/(?:[^@/]+@)?([^/:]+)(?::(\d+))?/.exec(url);
+  if (web) return { host: web[2], port: Number(web[3] ?? (web[1] === 'https' ? 443 : 80)) };
+  return undefined;
+}

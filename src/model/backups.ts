@@ -97,24 +97,29 @@ export function resolveBackupSets(lab: LabModel): { sets: BackupSet[]; issues: I
       }
     });
     if (lab.cluster) {
-      // In the cluster a restic repository must be reachable over the network: a bare path is a directory of whichever node the pod lands on.
+      const declared = (n: string) => spec.secrets.values.some((v) => v.name === n);
       b.targets.forEach((t, i) => {
-        if (t.type !== 'restic' || /^[a-z0-9]+:/.test(t.repository)) return;
-        const used = sets.some((s) => (s.kind === 'volume' || s.kind === 'database') && s.tier && tiers.get(s.tier)?.targets.includes(t.name));
-        if (used)
+        // The data sets the cluster's backup jobs write to this target.
+        const used = sets.filter((s) => (s.kind === 'volume' || s.kind === 'database') && s.tier && tiers.get(s.tier)?.targets.includes(t.name));
+        if (!used.length) return;
+        // A restic repository must be reachable over the network: a bare path is a directory of whichever node the pod lands on.
+        if (t.type === 'restic' && !/^[a-z0-9]+:/.test(t.repository)) {
           issues.push(
             issue('invalid-value', ['backups', 'targets', i, 'repository'], `restic repository ${t.repository} is a path, and the cluster's backup jobs run on any node`, {
               hint: 'use a network repository: sftp:user@host:/path, rest:http://host:8000/, s3:https://host/bucket',
             }),
           );
-      });
-      // Keys hearth cannot generate: S3 credentials and SSH keys come from secrets.values, or by hand.
-      const declared = (n: string) => spec.secrets.values.some((v) => v.name === n);
-      const inCluster = (target: string) => sets.filter((s) => (s.kind === 'volume' || s.kind === 'database') && s.tier && tiers.get(s.tier)?.targets.includes(target));
-      b.targets.forEach((t, i) => {
+        }
+        if (t.type === 'restic' && t.repository.startsWith('sftp:') && !t.ssh) {
+          issues.push(
+            issue('missing-dependency', ['backups', 'targets', i, 'ssh'], `the backup jobs reach ${t.repository} over SSH, and the target names no SSH key`, {
+              hint: 'set ssh: <Secret name>, a Secret with keys id_ed25519 and known_hosts (declare it in secrets.values)',
+            }),
+          );
+        }
+        // Keys hearth cannot generate: S3 credentials and SSH keys come from secrets.values, or by hand.
         const secret = t.type === 's3' ? t.credentials : t.type === 'restic' ? t.ssh : undefined;
-        const used = inCluster(t.name);
-        if (!secret || !used.length || declared(secret)) return;
+        if (!secret || declared(secret)) return;
         const where = [...new Set(used.map((s) => s.namespace))].sort().join(', ');
         issues.push(
           issue('missing-dependency', ['backups', 'targets', i, t.type === 's3' ? 'credentials' : 'ssh'], `the backup jobs read Secret ${secret} in ${where}, and secrets.values does not declare it`, {
@@ -122,15 +127,6 @@ export function resolveBackupSets(lab: LabModel): { sets: BackupSet[]; issues: I
             hint: `declare ${secret} in secrets.values (${t.type === 's3' ? 'keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' : 'keys id_ed25519 and known_hosts'}) so hearth renders it for ${where}, or create it there by hand`,
           }),
         );
-      });
-      b.targets.forEach((t, i) => {
-        if (t.type === 'restic' && t.repository.startsWith('sftp:') && !t.ssh && sets.some((s) => (s.kind === 'volume' || s.kind === 'database') && s.tier && tiers.get(s.tier)?.targets.includes(t.name))) {
-          issues.push(
-            issue('missing-dependency', ['backups', 'targets', i, 'ssh'], `the backup jobs reach ${t.repository} over SSH, and the target names no SSH key`, {
-              hint: 'set ssh: <Secret name>, a Secret with keys id_ed25519 and known_hosts (declare it in secrets.values)',
-            }),
-          );
-        }
       });
     }
   }

@@ -17,7 +17,7 @@ import { defineModule, type Manifest, type SecretRequest } from '../types.js';
 import { configMap, defaultDeny, instancePods, internetEgress, secretEnv, tcpPorts, networkPolicy } from '../apps/_shared.js';
 import { meta, type MetaSource } from '../meta.js';
 import { filesBackupScript, filesRestoreScript, postgresBackupScript, postgresRestoreScript } from '../../lib/backup-scripts.js';
-import { PRIVATE_CIDRS, isIpv4 } from '../../lib/ip.js';
+import { PRIVATE_CIDRS, isIpv4, isLocalHostName, repositoryEndpoint } from '../../lib/ip.js';
 import { POSTGRES_PORT, serverImage, superuserSecretName } from '../apps/postgresql.js';
 import type { BackupSet, LabModel } from '../../model/types.js';
 import type { LabSpec } from '../../spec/schema.js';
@@ -78,20 +78,12 @@ function jobName(prefix: string, slug: string): string {
 function targetEgress(targets: RepoTarget[]): Record<string, unknown>[] {
   const rules: Record<string, unknown>[] = [];
   for (const t of targets) {
-    const url = repositoryOf(t);
-    const m = /^sftp:(?:[^@]+@)?([^:/]+)/.exec(url) ?? /^(?:rest|s3):(https?):\/\/(?:[^@/]+@)?([^/:]+)(?::(\d+))?/.exec(url);
-    if (!m) continue;
-    let host: string, port: number;
-    if (url.startsWith('sftp:')) {
-      host = m[1];
-      port = 22;
-    } else {
-      host = m[2];
-      port = Number(m[3] ?? (m[1] === 'https' ? 443 : 80));
-    }
-    if (isIpv4(host)) rules.push({ to: [{ ipBlock: { cidr: `${host}/32` } }], ports: tcpPorts([port]) });
-    else if (/\.(lan|local|home|internal|home\.arpa)$/.test(host) || !host.includes('.')) rules.push({ to: PRIVATE_CIDRS.map((cidr) => ({ ipBlock: { cidr } })), ports: tcpPorts([port]) });
-    else rules.push({ ...internetEgress(), ports: tcpPorts([port]) });
+    const e = repositoryEndpoint(repositoryOf(t));
+    if (!e) continue;
+    const ports = tcpPorts([e.port]);
+    if (isIpv4(e.host)) rules.push({ to: [{ ipBlock: { cidr: `${e.host}/32` } }], ports });
+    else if (isLocalHostName(e.host)) rules.push({ to: PRIVATE_CIDRS.map((cidr) => ({ ipBlock: { cidr } })), ports });
+    else rules.push({ ...internetEgress(), ports });
   }
   // One rule per distinct destination, in a stable order.
   const seen = new Map(rules.map((r) => [JSON.stringify(r), r]));
